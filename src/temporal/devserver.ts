@@ -1,0 +1,159 @@
+/**
+ * Starts `temporal server start-dev` as a child process and waits until it answers gRPC.
+ * Used by `npm start` (persistent state, fixed ports), the test harness, the benchmarks and the drills
+ * (temporary state, free ports).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+export class DevServerError extends Error {
+  override name = 'DevServerError';
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  /** gRPC port; 0 picks a free one. */
+  port: number;
+  /** Web UI port; 0 picks a free one; undefined runs headless. */
+  uiPort?: number;
+  /** SQLite file for state that survives restarts; undefined keeps everything in memory. */
+  dbFile?: string;
+  namespaces: string[];
+  searchAttributes: Record<string, string>;
+  /** Lines from the server that look like errors, for the person watching. */
+  onLog?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  port: number;
+  uiUrl: string | undefined;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const port = await claimPort(options.port, 'Temporal dev server', 'TEMPORAL_DEV_PORT');
+  const uiPort = options.uiPort === undefined ? undefined : await claimPort(options.uiPort, 'Temporal Web UI', 'TEMPORAL_DEV_UI_PORT');
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    HOST,
+    '--port',
+    String(port),
+    '--log-level',
+    'warn',
+    // Visibility reads right after a write: the console's recent-orders list and the tests need it.
+    '--dynamic-config-value',
+    'system.forceSearchAttributesCacheRefreshOnRead=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    ...options.namespaces.flatMap((ns) => ['--namespace', ns]),
+    ...Object.entries(options.searchAttributes).flatMap(([key, type]) => ['--search-attribute', `${key}=${type}`]),
+  ];
+  if (uiPort === undefined) args.push('--headless');
+  else args.push('--ui-port', String(uiPort), '--ui-ip', HOST);
+  if (options.dbFile) {
+    mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail: string[] = [];
+  const collect = (chunk: Buffer): void => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      if (/error|fatal|panic/i.test(line)) options.onLog?.(line);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const address = `${HOST}:${port}`;
+  const server: DevServer = {
+    address,
+    port,
+    uiUrl: uiPort === undefined ? undefined : `http://localhost:${uiPort}`,
+    child,
+    stop: () => stopChild(child),
+  };
+  try {
+    await waitUntilServing(address, child, tail);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return server;
+}
+
+async function waitUntilServing(address: string, child: ChildProcess, tail: string[]): Promise<void> {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exited) {
+      throw new DevServerError(`The Temporal dev server exited during start-up. Its last output:\n${tail.join('\n')}`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new DevServerError(`The Temporal dev server did not answer on ${address} within 60 s. Its last output:\n${tail.join('\n')}`);
+}
+
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Returns the port to use: the requested one if it is free (clear error if not), or a free one for 0. */
+export async function claimPort(requested: number, what: string, envName: string): Promise<number> {
+  try {
+    return await probePort(requested);
+  } catch {
+    throw new PortInUseError(
+      `Port ${requested} (${what}) is already in use on this machine. Another Temporal server or an earlier ` +
+        `\`npm start\` may still be running: stop it, or choose another port with ${envName}=<port>, or, to use a ` +
+        `server that is already running, set TEMPORAL_ADDRESS=localhost:${requested}.`,
+    );
+  }
+}
+
+export function probePort(port: number, host = HOST): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      const chosen = typeof address === 'object' && address ? address.port : port;
+      server.close(() => resolve(chosen));
+    });
+  });
+}
