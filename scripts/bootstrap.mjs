@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// First step of `npm start`, `npm test` and the other entry points, on a fresh clone as on a warm one.
+// Plain JavaScript with no dependencies, because it runs before node_modules exists:
+//   1. installs the npm dependencies when they are missing or older than package-lock.json;
+//   2. vendors htmx and its SSE extension into public/vendor (never served from a CDN);
+//   3. with --test: makes sure Debian's Chromium is installed for the browser tests, and the Temporal CLI is built.
+// Each step says what it is doing; the slow ones show their own progress.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const say = (line) => console.log(`[setup] ${line}`);
+
+function fail(message) {
+  console.error(`\n[setup] ${message}\n`);
+  process.exit(1);
+}
+
+function run(cmd, cmdArgs, options = {}) {
+  const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...options });
+  return result.status === 0;
+}
+
+function checkNode() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 20) fail(`Node.js 20 or newer is needed (this is ${process.version}). Install Node 20 LTS and run the command again.`);
+}
+
+function ensureDependencies() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
+  if (fresh) return;
+  say('Installing npm dependencies (first run: about a minute)...');
+  if (!run('npm', ['ci', '--no-audit', '--no-fund', '--progress=true'])) {
+    fail('`npm ci` failed (see above). Check that the npm registry is reachable, then run the command again.');
+  }
+}
+
+function vendorFrontEnd() {
+  const files = [
+    ['node_modules/htmx.org/dist/htmx.min.js', 'public/vendor/htmx.min.js'],
+    ['node_modules/htmx-ext-sse/dist/sse.min.js', 'public/vendor/sse.js'],
+  ];
+  mkdirSync(path.join(root, 'public', 'vendor'), { recursive: true });
+  for (const [from, to] of files) {
+    const source = path.join(root, from);
+    const target = path.join(root, to);
+    if (!existsSync(source)) fail(`${from} is missing: delete node_modules and run the command again.`);
+    if (!existsSync(target) || !readFileSync(source).equals(readFileSync(target))) copyFileSync(source, target);
+  }
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  const aptGet = ['/usr/bin/apt-get', '/bin/apt-get'].find((p) => existsSync(p));
+  if (!aptGet) {
+    fail(`The browser tests need Chromium at ${CHROMIUM}. Install it (on Debian: \`apt-get install -y chromium\`) and run the command again.`);
+  }
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  say('Installing Chromium for the browser tests (apt-get install chromium, a minute or two)...');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => run(sudo[0] ?? aptGet, [...(sudo.length ? [aptGet] : []), '-q', 'install', '-y', '--no-install-recommends', 'chromium'], { env });
+  if (!install()) {
+    run(sudo[0] ?? aptGet, [...(sudo.length ? [aptGet] : []), 'update'], { env });
+    if (!install()) fail(`Could not install Chromium with apt-get (see above). Install it yourself (\`apt-get install -y chromium\`) and run the command again.`);
+  }
+}
+
+function ensureTemporalCli() {
+  // Written in TypeScript (it shares the resolver with the launcher), so it runs after the install above.
+  if (!run(process.execPath, ['--import', 'tsx', path.join('scripts', 'ensure-cli.ts')])) process.exit(1);
+}
+
+checkNode();
+ensureDependencies();
+vendorFrontEnd();
+if (args.has('--test')) {
+  ensureChromium();
+  ensureTemporalCli();
+}

@@ -1,0 +1,40 @@
+/**
+ * What every long-running entry point (workers, console) does the same way: tell a supervising launcher
+ * when it is ready, stop cleanly on SIGINT/SIGTERM, and stop when the launcher that started it is gone,
+ * so that a killed `npm start` leaves no orphan behind.
+ */
+export interface ReadyInfo {
+  component: string;
+  url?: string;
+}
+
+/** Tells the launcher (if any: only children spawned with an IPC channel have one) that we serve. */
+export function announceReady(info: ReadyInfo): void {
+  process.send?.({ type: 'ready', ...info });
+}
+
+/**
+ * Runs `stop` once on SIGINT, SIGTERM or loss of the launcher, then exits. A second signal exits at once,
+ * for the presenter who presses Ctrl-C twice.
+ */
+export function onShutdown(stop: () => Promise<void>, log: (msg: string) => void = () => {}): void {
+  let stopping = false;
+  const handler = (reason: string) => () => {
+    if (stopping) {
+      if (reason !== 'launcher gone') process.exit(130);
+      return;
+    }
+    stopping = true;
+    log(`stopping (${reason})`);
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log(`error while stopping: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler('SIGINT'));
+  process.on('SIGTERM', handler('SIGTERM'));
+  if (process.send) process.on('disconnect', handler('launcher gone'));
+}
