@@ -1,0 +1,104 @@
+/**
+ * The console's typed clients for the worker's control channel and the gateway's admin API. Each call has
+ * a timeout, and a failure becomes a ControlApiError whose message says which service failed and why,
+ * and never contains the secret or a key (only the server's own, key-free, message is quoted).
+ */
+import type { GatewayStatsResponse, IssuedKey, KeyInfo, KeyList } from '../gateway/admin.js';
+import type { ApiKeyState, WorkerStatus } from '../worker/control.js';
+
+export type { ApiKeyState, GatewayStatsResponse, IssuedKey, KeyInfo, KeyList, WorkerStatus };
+
+export class ControlApiError extends Error {
+  override name = 'ControlApiError';
+  constructor(
+    message: string,
+    /** HTTP status, or undefined when the service could not be reached or timed out. */
+    readonly status?: number,
+    /** The server's machine-readable error code (e.g. 'empty-key', 'unauthorized'). */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ControlClientOptions {
+  /** Base URL (http://127.0.0.1:9465) or host:port. */
+  url: string;
+  secret: string;
+  /** Per request; default 5 s (status, keys: answered at once). */
+  timeoutMs?: number;
+  /** For deploy-fix and restore-bug; default 60 s (the worker bundles its workflows and drains the old Worker). */
+  redeployTimeoutMs?: number;
+}
+
+export interface WorkerControlClient {
+  status(): Promise<WorkerStatus>;
+  setApiKey(key: string): Promise<ApiKeyState>;
+  revokeApiKey(): Promise<ApiKeyState>;
+  deployFix(): Promise<void>;
+  restoreBug(): Promise<void>;
+}
+
+export interface GatewayAdminClient {
+  listKeys(): Promise<KeyList>;
+  /** The one call whose answer holds a key: hand it to the worker, do not store or log it. */
+  issueKey(label: string): Promise<IssuedKey>;
+  revokeKey(id: string): Promise<KeyInfo>;
+  stats(): Promise<GatewayStatsResponse>;
+}
+
+export function createWorkerControlClient(options: ControlClientOptions): WorkerControlClient {
+  const call = caller('worker control channel', options);
+  return {
+    status: () => call<WorkerStatus>('GET', '/status'),
+    setApiKey: async (key) => (await call<{ apiKey: ApiKeyState }>('POST', '/api-key', { key })).apiKey,
+    revokeApiKey: async () => (await call<{ apiKey: ApiKeyState }>('POST', '/api-key/revoke', {})).apiKey,
+    deployFix: async () => void (await call('POST', '/deploy-fix', {}, options.redeployTimeoutMs ?? 60_000)),
+    restoreBug: async () => void (await call('POST', '/restore-bug', {}, options.redeployTimeoutMs ?? 60_000)),
+  };
+}
+
+export function createGatewayAdminClient(options: ControlClientOptions): GatewayAdminClient {
+  const call = caller('gateway admin API', options);
+  return {
+    listKeys: () => call<KeyList>('GET', '/keys'),
+    issueKey: (label) => call<IssuedKey>('POST', '/keys', { label }),
+    revokeKey: async (id) => (await call<{ key: KeyInfo }>('POST', `/keys/${encodeURIComponent(id)}/revoke`, {})).key,
+    stats: () => call<GatewayStatsResponse>('GET', '/stats'),
+  };
+}
+
+type Call = <T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs?: number) => Promise<T>;
+
+function caller(service: string, { url, secret, timeoutMs: defaultTimeoutMs = 5_000 }: ControlClientOptions): Call {
+  const base = (/^https?:\/\//.test(url) ? url : `http://${url}`).replace(/\/+$/, '');
+  return async <T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = defaultTimeoutMs): Promise<T> => {
+    const what = `${service} (${method} ${base}${path.replace(/\/keys\/[^/]+\//, '/keys/:id/')})`;
+    let response: Response;
+    try {
+      response = await fetch(base + path, {
+        method,
+        headers: { authorization: `Bearer ${secret}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      // fetch's own errors name the URL at most; the cause (ECONNREFUSED...) is the useful part.
+      const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : causeOf(err);
+      throw new ControlApiError(`Cannot reach the ${what}: ${reason}.`);
+    }
+    const payload = await response.json().catch(() => undefined) as { error?: string; message?: string } | undefined;
+    if (!response.ok) {
+      const detail = typeof payload?.message === 'string' ? payload.message : response.statusText;
+      const hint = response.status === 401 ? ' The console and that process do not share the same secret.' : '';
+      throw new ControlApiError(`The ${what} answered ${response.status}: ${detail}${hint}`, response.status, payload?.error);
+    }
+    if (payload === undefined) throw new ControlApiError(`The ${what} answered with something that is not JSON.`, response.status);
+    return payload as T;
+  };
+}
+
+function causeOf(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
