@@ -12,6 +12,8 @@ import { ensureCli } from '../../src/temporal/cli.js';
 import { claimPort, startDevServer, stopChild, type DevServer } from '../../src/temporal/devserver.js';
 import { provision } from '../../src/temporal/provision.js';
 import { ORDER_STATUS } from '../../src/temporal/contract.js';
+import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
+import { createLogger } from '../../src/logger.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -35,6 +37,8 @@ export interface Stack {
   consoleUrl: string;
   uiUrl: string | undefined;
   devServer: DevServer | undefined;
+  /** The key-checking gateway in front of the server, when it runs (see config.gateway). */
+  gateway: RunningGateway | undefined;
   children: Map<string, ChildProcess>;
   /** Starts (or restarts) one component by name: 'orders-worker' | 'shipping-worker' | 'web'. */
   startComponent(name: ComponentName): Promise<void>;
@@ -82,6 +86,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw err;
   }
 
+  const adminSecret = config.gateway.adminSecret ?? randomBytes(24).toString('base64url');
+  let gateway: RunningGateway | undefined;
+  const componentEnv: Record<ComponentName, Record<string, string>> = { 'orders-worker': {}, 'shipping-worker': {}, web: {} };
+  if (config.gateway.enabled) {
+    try {
+      gateway = await startGateway(config, address, adminSecret);
+    } catch (err) {
+      await devServer?.stop();
+      throw err;
+    }
+    // Only the orders worker goes through the gateway: its key is the one an operator rotates.
+    const workerKey = gateway.keys.issue('orders-worker').key;
+    componentEnv['orders-worker'] = { TEMPORAL_ADDRESS: gateway.gateway.address, TEMPORAL_API_KEY: workerKey };
+    componentEnv.web = { GATEWAY_ADMIN_ADDRESS: gateway.admin.address, GATEWAY_ADMIN_SECRET: adminSecret };
+    say(`API-key gateway on ${gateway.gateway.address}: the orders worker connects through it with its own key.`);
+  }
   const childEnv: Record<string, string> = {
     ...(devServer ? { TEMPORAL_ADDRESS: address } : {}),
     WORKER_CONTROL_SECRET: config.worker.controlSecret ?? randomBytes(24).toString('base64url'),
@@ -94,7 +114,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const child = fork(path.join(ROOT, ENTRY_POINTS[name]), [], {
       cwd: ROOT,
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, ...childEnv },
+      env: { ...process.env, ...childEnv, ...componentEnv[name] },
       stdio: ['ignore', options.childStdio ?? 'inherit', options.childStdio ?? 'inherit', 'ipc'],
     });
     children.set(name, child);
@@ -112,6 +132,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stop = async (): Promise<void> => {
     await stopComponent('web');
     await Promise.all([stopComponent('orders-worker'), stopComponent('shipping-worker')]);
+    await gateway?.close();
     await devServer?.stop();
   };
 
@@ -122,7 +143,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { address, consoleUrl, uiUrl: config.temporal.uiUrl ?? devServer?.uiUrl, devServer, children, startComponent, stopComponent, stop };
+  return { address, consoleUrl, uiUrl: config.temporal.uiUrl ?? devServer?.uiUrl, devServer, gateway, children, startComponent, stopComponent, stop };
 }
 
 async function provisionServer(config: Config, address: string, say: (line: string) => void): Promise<void> {
@@ -154,6 +175,20 @@ async function provisionServer(config: Config, address: string, say: (line: stri
   } finally {
     await connection.close();
   }
+}
+
+async function startGateway(config: Config, upstream: string, adminSecret: string): Promise<RunningGateway> {
+  await claimPort(portOf(config.gateway.address), 'API-key gateway', 'GATEWAY_ADDRESS');
+  await claimPort(portOf(config.gateway.adminAddress), 'API-key gateway admin API', 'GATEWAY_ADMIN_ADDRESS');
+  const logger = createLogger({ name: 'gateway', level: config.logLevel, secrets: () => [adminSecret] });
+  return runGateway(
+    { upstream: config.gateway.upstream ?? upstream, listen: config.gateway.address, adminAddress: config.gateway.adminAddress, adminSecret },
+    logger,
+  );
+}
+
+function portOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
 }
 
 function waitForReady(name: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
