@@ -58,6 +58,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'system.forceSearchAttributesCacheRefreshOnRead=true',
     '--dynamic-config-value',
     'frontend.enableUpdateWorkflowExecution=true',
+    // Fire timers on time rather than up to a second late: the audience watches 1 s steps and retry backoff.
+    '--dynamic-config-value',
+    'history.timerProcessorMaxTimeShift="10ms"',
     ...options.namespaces.flatMap((ns) => ['--namespace', ns]),
     ...Object.entries(options.searchAttributes).flatMap(([key, type]) => ['--search-attribute', `${key}=${type}`]),
   ];

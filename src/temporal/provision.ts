@@ -4,7 +4,8 @@
  * (Task queues need no creation: they exist as soon as a worker polls them.)
  */
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader cannot see its named exports.
+import proto from '@temporalio/proto';
 import Long from 'long';
 import { ORDER_STATUS } from './contract.js';
 
@@ -18,7 +19,7 @@ export interface ProvisionReport {
   skipped: string[];
 }
 
-const { IndexedValueType } = temporal.api.enums.v1;
+const { IndexedValueType } = proto.temporal.api.enums.v1;
 
 export async function provision(connection: Connection, target: ProvisionTarget): Promise<ProvisionReport> {
   const report: ProvisionReport = { created: [], skipped: [] };

@@ -1,0 +1,139 @@
+/**
+ * `npm run record-histories`: runs one order per scenario (plus a ShippingWorkflow) through the real
+ * workers and saves each history as JSON in test/fixtures/histories/<Scenario>.json. The replay test
+ * replays them against the current code: a change that would break running orders fails that test.
+ *
+ * Uses TEMPORAL_ADDRESS when set; otherwise starts a throwaway dev server of its own.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { NativeConnection } from '@temporalio/worker';
+import { connectionOptions, loadConfig, type Config } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { ensureCli } from '../src/temporal/cli.js';
+import {
+  orderWorkflowId,
+  ORDER_STATUS,
+  SCENARIOS,
+  shipmentWorkflowId,
+  SIMULATED_BUG_MESSAGE,
+  updateOrderSignal,
+  updateOrderUpdate,
+  workflowTypeOf,
+  type Scenario,
+} from '../src/temporal/contract.js';
+import { startDevServer, type DevServer } from '../src/temporal/devserver.js';
+import { createOrdersWorker, type OrdersWorkerHandle } from '../src/worker/orders-worker.js';
+import { installRuntime } from '../src/worker/runtime.js';
+import { createShippingWorker } from '../src/worker/shipping-worker.js';
+import { getOrderStateQuery } from '../src/workflows/extras.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT_DIR = path.join(ROOT, 'test', 'fixtures', 'histories');
+const say = (line: string): void => console.log(`[record] ${line}`);
+
+async function main(): Promise<void> {
+  const base = loadConfig();
+  const logger = createLogger({ name: 'record', level: 'warn' });
+  installRuntime(logger);
+  const server = base.temporal.external ? undefined : await startOwnServer(base);
+  // Its own task queue, so a demo worker already polling `orders` cannot take these orders.
+  const config: Config = { ...base, taskQueue: `record-histories-${process.pid}` };
+  const workerConnection = await NativeConnection.connect(connectionOptions(config.temporal, server?.address));
+  const handlerConnection = await NativeConnection.connect(connectionOptions(config.nexus.handler, server?.address));
+  const clientConnection = await Connection.connect(connectionOptions(config.temporal, server?.address));
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const orders = await createOrdersWorker({ config, connection: workerConnection, logger, fixed: false });
+  const shipping = await createShippingWorker({ config, connection: handlerConnection, logger });
+  const running = Promise.all([orders.run(), shipping.run()]);
+  try {
+    mkdirSync(OUT_DIR, { recursive: true });
+    const others = SCENARIOS.filter((s) => s !== 'RecoverableFailure');
+    await Promise.all(others.map((scenario) => recordOrder(client, config, orders, scenario)));
+    // Last: its redeploy swaps the code under every order still running.
+    await recordOrder(client, config, orders, 'RecoverableFailure');
+    say(`Wrote ${SCENARIOS.length + 1} histories to ${path.relative(ROOT, OUT_DIR)}/`);
+  } finally {
+    await Promise.all([orders.shutdown(), shipping.shutdown()]);
+    await running;
+    await Promise.all([workerConnection.close(), handlerConnection.close(), clientConnection.close()]);
+    await server?.stop();
+  }
+}
+
+async function recordOrder(client: Client, config: Config, orders: OrdersWorkerHandle, scenario: Scenario): Promise<void> {
+  const orderId = String(100_000 + Math.floor(Math.random() * 900_000));
+  const handle = await client.workflow.start(workflowTypeOf(scenario), {
+    taskQueue: config.taskQueue,
+    workflowId: orderWorkflowId(orderId),
+    args: [{ OrderId: orderId, Address: '123 Main St. Redwood, CA', TimeScale: 0.05, HumanWaitSeconds: 30 }],
+    // The SDK stops reporting repeated task failures and lets them time out; keep that wait short.
+    workflowTaskTimeout: scenario === 'RecoverableFailure' ? '2s' : undefined,
+  });
+  await drive(handle, scenario, orders);
+  await handle.result().catch(() => undefined); // NonRecoverableFailure fails by design
+  await save(scenario, handle);
+  if (scenario === 'ChildWorkflow') await save('ShippingWorkflow', client.workflow.getHandle(shipmentWorkflowId(orderId, 654300)));
+}
+
+/** What the presenter would do in each scenario, so its handlers are in the history too. */
+async function drive(handle: WorkflowHandle, scenario: Scenario, orders: OrdersWorkerHandle): Promise<void> {
+  if (scenario === 'HumanInLoopSignal' || scenario === 'HumanInLoopUpdate') {
+    await until(async () => (await handle.query(getOrderStateQuery)).awaitingAddress);
+    if (scenario === 'HumanInLoopSignal') await handle.signal(updateOrderSignal, { Address: '456 Signal St' });
+    else await handle.executeUpdate(updateOrderUpdate, { args: [{ Address: '789 Update Ave' }] });
+  }
+  if (scenario === 'RecoverableFailure') {
+    await until(async () => {
+      const history = await handle.fetchHistory();
+      return (history.events ?? []).some((e) => e.workflowTaskFailedEventAttributes?.failure?.message === SIMULATED_BUG_MESSAGE);
+    });
+    say('RecoverableFailure is stuck on the bug; redeploying the fix');
+    await orders.redeploy({ fixed: true });
+  }
+}
+
+async function save(name: string, handle: WorkflowHandle): Promise<void> {
+  const history = await handle.fetchHistory();
+  writeFileSync(path.join(OUT_DIR, `${name}.json`), historyToJSON(history) + '\n');
+  say(`${name}: ${history.events?.length ?? 0} events`);
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('Timed out waiting for the scenario to reach its interactive step');
+}
+
+async function startOwnServer(config: Config): Promise<DevServer> {
+  const cli = await ensureCli({ root: ROOT, explicitPath: config.devServer.cliPath, say });
+  say('Starting a throwaway Temporal dev server');
+  const server = await startDevServer({
+    cliPath: cli.path,
+    port: 0,
+    namespaces: [config.nexus.handler.namespace],
+    searchAttributes: { [ORDER_STATUS.name]: 'Keyword' },
+  });
+  // Loaded only here: nothing else in this script needs it when recording against TEMPORAL_ADDRESS.
+  const { provision } = await import('../src/temporal/provision.js');
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    await provision(connection, {
+      namespace: config.temporal.namespace,
+      nexus: { endpoint: config.nexus.endpoint, namespace: config.nexus.handler.namespace, taskQueue: config.nexus.taskQueue },
+    });
+  } finally {
+    await connection.close();
+  }
+  return server;
+}
+
+main().catch((err: unknown) => {
+  console.error('[record] Failed:', err);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+/** The order activities: simulated calls to inventory, fraud, warehouse and payment systems. */
+import { ApplicationFailure } from '@temporalio/activity';
+import { API_FAILURE_MESSAGE, INVALID_CREDIT_CARD, scenarioOf, type Item, type OrderInput } from '../temporal/contract.js';
+import { callInfo, simulateCall } from './context.js';
+
+/** The contract's items; the inventory system of this demo. */
+export const ITEMS: readonly Item[] = [
+  { id: 654321, description: 'Table Legs', quantity: 2 },
+  { id: 654300, description: 'Table Top', quantity: 1 },
+  { id: 654322, description: 'Keypad', quantity: 1 },
+];
+
+/** Designed duration of a simulated backend call, before TimeScale. */
+const CALL_MS = 200;
+/** APIFailure: the payment API answers from this attempt on. */
+export const API_RECOVERS_ON_ATTEMPT = 5;
+
+export async function getItems(_order: OrderInput): Promise<Item[]> {
+  return [...ITEMS].sort((a, b) => a.id - b.id);
+}
+
+export async function checkFraud(order: OrderInput): Promise<void> {
+  await simulateCall(CALL_MS, order);
+}
+
+export async function prepareShipment(order: OrderInput): Promise<void> {
+  await simulateCall(CALL_MS, order);
+}
+
+export async function undoPrepareShipment(order: OrderInput): Promise<void> {
+  await simulateCall(CALL_MS, order);
+}
+
+/**
+ * Contract: ChargeCustomer(input, workflowType). The workflow type picks the failure scenario; when a
+ * caller omits it, the activity context knows which workflow scheduled it.
+ */
+export async function chargeCustomer(order: OrderInput, workflowType?: string): Promise<void> {
+  const info = callInfo();
+  const scenario = scenarioOf(workflowType || info.workflowType || '');
+  await simulateCall(CALL_MS, order);
+  if (scenario === 'APIFailure' && info.attempt < API_RECOVERS_ON_ATTEMPT) {
+    throw ApplicationFailure.create({ type: 'APIUnavailable', message: API_FAILURE_MESSAGE, nonRetryable: false });
+  }
+  if (scenario === 'NonRecoverableFailure') {
+    throw ApplicationFailure.create({
+      type: INVALID_CREDIT_CARD,
+      message: 'Invalid credit card number: the payment was declined',
+      nonRetryable: true,
+    });
+  }
+}
+
+export async function undoChargeCustomer(order: OrderInput): Promise<void> {
+  await simulateCall(CALL_MS, order);
+}

@@ -1,0 +1,120 @@
+/**
+ * The order flow every scenario runs, written once as small named steps. A scenario customises it only
+ * through FlowOptions: how items ship, whether it waits for a new address, and hooks around steps.
+ */
+import { condition, log, proxyActivities, proxyLocalActivities, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { ACTIVITY, ORDER_STATUS_VALUES, PROGRESS, type Item, type OrderInput, type OrderResult } from '../temporal/contract.js';
+import { Compensations } from './compensations.js';
+import type { OrderStatusValue } from './extras.js';
+import { activityOptions, normalizeOrder, type Order } from './order-input.js';
+import { paceOf, scaled, type Pace } from './pace.js';
+import { acceptAddressChanges, createOrderState, type AddressChannel, type FlowState } from './order-state.js';
+
+export interface FlowContext {
+  order: Order;
+  pace: Pace;
+  state: FlowState;
+  activities: Activities;
+}
+
+/** Ships every item; resolves when all have shipped. */
+export type ShipItems = (ctx: FlowContext, items: Item[]) => Promise<void>;
+
+export interface FlowOptions {
+  /** How the items ship; default: one ShipOrder activity per item, in parallel. */
+  shipItems?: ShipItems;
+  /** Wait at 75 % for UpdateOrder through this channel (human-in-the-loop scenarios). */
+  addressChannel?: AddressChannel;
+  /** Called as each OrderStatus step begins (AdvancedVisibility upserts it). */
+  onStep?: (status: OrderStatusValue) => void;
+  /** Runs right after the charge reached 75 % (RecoverableFailure's bug lives here). */
+  afterCharge?: (ctx: FlowContext) => void | Promise<void>;
+}
+
+export async function runOrderFlow(input: OrderInput, options: FlowOptions = {}): Promise<OrderResult> {
+  const order = normalizeOrder(input);
+  const pace = paceOf(order);
+  const state = createOrderState(order.Address);
+  if (options.addressChannel) acceptAddressChanges(state, options.addressChannel);
+  const ctx: FlowContext = { order, pace, state, activities: proxyActivities<Activities>(activityOptions(pace)) };
+  const saga = new Compensations(state);
+  const enter = (status: OrderStatusValue): void => {
+    state.step = status;
+    options.onStep?.(status);
+    log.info('Order step', { step: status });
+  };
+
+  try {
+    const items = await getItems(ctx);
+    enter(ORDER_STATUS_VALUES.checkFraud);
+    await checkFraud(ctx);
+    enter(ORDER_STATUS_VALUES.prepareShipment);
+    await prepareShipment(ctx, saga);
+    enter(ORDER_STATUS_VALUES.chargeCustomer);
+    await chargeCustomer(ctx, saga);
+    await options.afterCharge?.(ctx);
+    if (options.addressChannel) await awaitAddressChange(ctx);
+    state.addressFinal = true;
+    enter(ORDER_STATUS_VALUES.shipOrder);
+    await (options.shipItems ?? shipWithActivities)(ctx, items);
+    state.progress = PROGRESS.completed;
+    enter(ORDER_STATUS_VALUES.completed);
+    return { trackingId: uuid4(), address: state.address };
+  } catch (err) {
+    if (!Compensations.appliesTo(err)) throw err;
+    state.step = 'Compensating';
+    await saga.runAll();
+    state.step = 'Failed';
+    throw err;
+  }
+}
+
+/** The order as it ships now: the address may have changed since the workflow started. */
+export function currentOrder(ctx: FlowContext): Order {
+  return { ...ctx.order, Address: ctx.state.address };
+}
+
+async function getItems(ctx: FlowContext): Promise<Item[]> {
+  const { GetItems } = proxyLocalActivities<Activities>(activityOptions(ctx.pace));
+  return GetItems(ctx.order);
+}
+
+async function checkFraud(ctx: FlowContext): Promise<void> {
+  await ctx.activities.CheckFraud(ctx.order);
+  await sleep(scaled(1_000, ctx.pace));
+  ctx.state.progress = PROGRESS.fraudChecked;
+}
+
+async function prepareShipment(ctx: FlowContext, saga: Compensations): Promise<void> {
+  saga.add(ACTIVITY.undoPrepareShipment, () => ctx.activities.UndoPrepareShipment(currentOrder(ctx)));
+  await ctx.activities.PrepareShipment(ctx.order);
+  await sleep(scaled(1_000, ctx.pace));
+  ctx.state.progress = PROGRESS.shipmentPrepared;
+}
+
+async function chargeCustomer(ctx: FlowContext, saga: Compensations): Promise<void> {
+  saga.add(ACTIVITY.undoChargeCustomer, () => ctx.activities.UndoChargeCustomer(currentOrder(ctx)));
+  // The contract's second argument lets any implementation's ChargeCustomer pick its scenario behaviour.
+  await ctx.activities.ChargeCustomer(ctx.order, workflowInfo().workflowType);
+  await sleep(scaled(3_000, ctx.pace));
+  ctx.state.progress = PROGRESS.charged;
+}
+
+/** Human-in-the-loop: give a person until the deadline to change the address, then ship either way. */
+async function awaitAddressChange(ctx: FlowContext): Promise<void> {
+  const { state, pace } = ctx;
+  state.step = 'Awaiting Address';
+  state.awaitingAddress = true;
+  // Date.now() inside a workflow is the SDK's deterministic workflow clock, so this is replay-safe.
+  state.addressDeadline = Date.now() + pace.humanWaitMs;
+  const changed = await condition(() => state.addressChanged, pace.humanWaitMs);
+  state.awaitingAddress = false;
+  state.addressDeadline = null;
+  log.info(changed ? 'Address changed by a person' : 'No address change before the deadline', { address: state.address });
+}
+
+async function shipWithActivities(ctx: FlowContext, items: Item[]): Promise<void> {
+  const order = currentOrder(ctx);
+  await Promise.all(items.map((item) => ctx.activities.ShipOrder({ Order: order, Item: item })));
+}

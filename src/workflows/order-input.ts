@@ -1,0 +1,40 @@
+/**
+ * Turns the recorded workflow input into the values the flow runs with. Another implementation's UI
+ * sends only OrderId and Address, so everything else is optional and defaulted.
+ */
+import { ApplicationFailure, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { DEFAULT_ADDRESS, isOrderId, orderIdOf, type OrderInput } from '../temporal/contract.js';
+import { scaled, timeScaleOf, type Pace } from './pace.js';
+
+/** The input as the flow uses it: every field present and valid. */
+export interface Order extends OrderInput {
+  TimeScale: number;
+}
+
+/** Validates the input; a missing OrderId falls back to the one in the workflow id (order-{OrderId}). */
+export function normalizeOrder(input: Partial<OrderInput> | undefined): Order {
+  const orderId = isOrderId(input?.OrderId) ? input.OrderId : orderIdOf(workflowInfo().workflowId);
+  if (orderId === undefined) {
+    throw ApplicationFailure.create({
+      type: 'InvalidOrderInput',
+      message: `OrderId must be a string of digits, got ${JSON.stringify(input?.OrderId)}`,
+      nonRetryable: true,
+    });
+  }
+  const address = typeof input?.Address === 'string' && input.Address.trim() !== '' ? input.Address : DEFAULT_ADDRESS;
+  const order: Order = { OrderId: orderId, Address: address, TimeScale: timeScaleOf(input) };
+  if (typeof input?.HumanWaitSeconds === 'number') order.HumanWaitSeconds = input.HumanWaitSeconds;
+  return order;
+}
+
+/** Contract activity options; retry intervals follow the pace, the timeout does not (it guards real work). */
+export function activityOptions(pace: Pace): ActivityOptions {
+  return {
+    startToCloseTimeout: '5s',
+    retry: {
+      initialInterval: scaled(1_000, pace),
+      backoffCoefficient: 2,
+      maximumInterval: scaled(30_000, pace),
+    },
+  };
+}

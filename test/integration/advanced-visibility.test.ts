@@ -1,0 +1,59 @@
+/** AdvancedVisibility: the OrderStatus search attribute follows the steps, and List Workflows can filter on it. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORDER_STATUS, ORDER_STATUS_VALUES } from '../../src/temporal/contract.js';
+import { decodePayload, historyOf, ofType } from '../support/history.js';
+import { startTestWorkers, waitFor, type TestWorkers } from '../support/workers.js';
+
+let workers: TestWorkers;
+beforeAll(async () => {
+  workers = await startTestWorkers({ name: 'visibility' });
+});
+afterAll(() => workers?.stop());
+
+describe.concurrent('AdvancedVisibility', () => {
+  it('upserts OrderStatus at each step with the five contract values, in order', async () => {
+    const handle = await workers.startOrder('AdvancedVisibility');
+    await handle.result();
+
+    const upserts = ofType(await historyOf(handle), 'UpsertWorkflowSearchAttributes').map((e) =>
+      decodePayload(e.attributes.searchAttributes.indexedFields[ORDER_STATUS.name]),
+    );
+    expect(upserts).toEqual([
+      ORDER_STATUS_VALUES.checkFraud,
+      ORDER_STATUS_VALUES.prepareShipment,
+      ORDER_STATUS_VALUES.chargeCustomer,
+      ORDER_STATUS_VALUES.shipOrder,
+      ORDER_STATUS_VALUES.completed,
+    ]);
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(ORDER_STATUS)).toBe(ORDER_STATUS_VALUES.completed);
+  });
+
+  it('shows the current step while the order runs, and is found by an OrderStatus query', async () => {
+    const handle = await workers.startOrder('AdvancedVisibility', { TimeScale: 0.25 });
+    await waitFor(
+      async () => (await handle.describe()).typedSearchAttributes.get(ORDER_STATUS),
+      (status) => status === ORDER_STATUS_VALUES.chargeCustomer,
+      'OrderStatus = Charge Customer while running',
+    );
+    await handle.result();
+
+    const query = `WorkflowId = '${handle.workflowId}' AND ${ORDER_STATUS.name} = '${ORDER_STATUS_VALUES.completed}'`;
+    const found = await waitFor(
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of workers.client.workflow.list({ query })) ids.push(wf.workflowId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+      'the completed order in List Workflows',
+    );
+    expect(found).toEqual([handle.workflowId]);
+  });
+
+  it('leaves OrderStatus unset in the other scenarios', async () => {
+    const handle = await workers.startOrder('HappyPath');
+    await handle.result();
+    expect((await handle.describe()).typedSearchAttributes.get(ORDER_STATUS)).toBeUndefined();
+  });
+});

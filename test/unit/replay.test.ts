@@ -1,0 +1,54 @@
+/**
+ * Replay safety: the recorded histories (npm run record-histories) must replay against the code as it is
+ * now. A change that reorders, adds or removes a command would break orders already running in
+ * production; here it fails this test instead. No server needed: replay runs the workflow code alone.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker, type ReplayResult } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS, SHIPPING_WORKFLOW_TYPE, SIMULATED_BUG_MESSAGE } from '../../src/temporal/contract.js';
+import type { WorkflowEntry } from '../../src/worker/bundles.js';
+import { testBundles } from '../support/bundles.js';
+import { ensureRuntime, testLogger } from '../support/workers.js';
+
+const DIR = path.resolve(import.meta.dirname, '..', 'fixtures', 'histories');
+
+function fixtures(names: readonly string[]) {
+  return names.map((name) => ({ workflowId: name, history: JSON.parse(readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as unknown }));
+}
+
+async function replay(entry: WorkflowEntry, names: readonly string[]): Promise<ReplayResult[]> {
+  ensureRuntime(testLogger('replay'));
+  const results: ReplayResult[] = [];
+  const histories = fixtures(names);
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await testBundles(entry) }, histories)) results.push(result);
+  return results;
+}
+
+const errorsOf = (results: ReplayResult[]) => results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
+
+describe('replay of recorded histories', () => {
+  it('has one fixture per scenario, plus ShippingWorkflow', () => {
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    expect(files.sort()).toEqual([...SCENARIOS, SHIPPING_WORKFLOW_TYPE].sort());
+  });
+
+  it('replays every history against the deployed (fixed) code without a determinism error', async () => {
+    const results = await replay('orders-fixed', [...SCENARIOS, SHIPPING_WORKFLOW_TYPE]);
+    expect(results).toHaveLength(SCENARIOS.length + 1);
+    expect(errorsOf(results)).toEqual([]);
+  });
+
+  it('replays every history but RecoverableFailure against the code as first shipped', async () => {
+    const names = [...SCENARIOS.filter((s) => s !== 'RecoverableFailure'), SHIPPING_WORKFLOW_TYPE];
+    const results = await replay('orders', names);
+    expect(results).toHaveLength(names.length);
+    expect(errorsOf(results)).toEqual([]);
+  });
+
+  it('hits the bug again when the RecoverableFailure history meets the unfixed code', async () => {
+    const [result] = await replay('orders', ['RecoverableFailure']);
+    expect(result?.error?.message).toContain(SIMULATED_BUG_MESSAGE);
+  });
+});

@@ -1,0 +1,28 @@
+/** Both deployable workflow bundles register exactly the contract's workflow types, under their exact names. */
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS, SHIPPING_WORKFLOW_TYPE, workflowTypeOf } from '../../src/temporal/contract.js';
+import * as fixed from '../../src/workflows/index-fixed.js';
+import * as original from '../../src/workflows/index.js';
+import * as recoverable from '../../src/workflows/recoverable-failure.js';
+import * as recoverableFixed from '../../src/workflows/recoverable-failure-fixed.js';
+import * as shipping from '../../src/workflows/shipping.js';
+
+const expected = [...SCENARIOS.map(workflowTypeOf), SHIPPING_WORKFLOW_TYPE].sort();
+
+describe('workflow bundles', () => {
+  it('export every contract workflow type and nothing else', () => {
+    expect(Object.keys(original).sort()).toEqual(expected);
+    expect(Object.keys(fixed).sort()).toEqual(expected);
+    expect(Object.keys(shipping)).toEqual([SHIPPING_WORKFLOW_TYPE]);
+  });
+
+  it('differ only in RecoverableFailure, which the fixed bundle takes from the fix', () => {
+    for (const name of expected) {
+      const key = name as keyof typeof original;
+      if (name === 'OrderWorkflowRecoverableFailure') continue;
+      expect(fixed[key]).toBe(original[key]);
+    }
+    expect(original.OrderWorkflowRecoverableFailure).toBe(recoverable.OrderWorkflowRecoverableFailure);
+    expect(fixed.OrderWorkflowRecoverableFailure).toBe(recoverableFixed.OrderWorkflowRecoverableFailure);
+  });
+});
