@@ -1,0 +1,233 @@
+/**
+ * Every call the console makes to Temporal, in one place: each one is counted
+ * (order_console_temporal_calls_total{method}), bounded by a deadline so a page never hangs on a
+ * server that is down, and feeds the "is the server reachable" state behind the banner.
+ * Interpretation of what comes back (history → steps) lives in src/web/orders/.
+ */
+import {
+  Client,
+  Connection,
+  QueryNotRegisteredError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import type { ConnectionOptions, WorkflowExecutionStatusName, WorkflowHandle } from '@temporalio/client';
+import type { Config } from '../config.js';
+import type { ConsoleMetrics } from '../metrics/console.js';
+import {
+  ORDER_STATUS,
+  getProgressQuery,
+  orderWorkflowId,
+  updateOrderSignal,
+  updateOrderUpdate,
+  workflowTypeOf,
+} from './contract.js';
+import type { OrderInput, Scenario } from './contract.js';
+import { getOrderStateQuery } from '../workflows/extras.js';
+import type { OrderState } from '../workflows/extras.js';
+import { ServerHealth } from './client-health.js';
+import type { HealthState } from './client-health.js';
+import { describeOrderInfo, listInfo } from './client-shapes.js';
+import type { OrderDescription, OrderListFilter, OrderSummary } from './client-shapes.js';
+
+export { LIST_STATUSES } from './client-shapes.js';
+export type { ListStatus, OrderDescription, OrderListFilter, OrderSummary, PendingActivity } from './client-shapes.js';
+export { temporalErrorMessage } from './client-health.js';
+export type { HealthState } from './client-health.js';
+export type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+export type { WorkflowExecutionStatusName };
+
+export type UpdateOutcome = { accepted: true; message: string } | { accepted: false; message: string };
+
+/** Task queue kinds whose pollers the preflight page counts (temporal.api.enums.v1.TaskQueueType). */
+export const TASK_QUEUE_KIND = { workflow: 1, activity: 2, nexus: 3 } as const;
+export type TaskQueueKind = keyof typeof TASK_QUEUE_KIND;
+
+/** The console's view of Temporal: what the routes, the progress hub and the preflight page call. */
+export interface OrderConsoleClient {
+  readonly namespace: string;
+  /** Starts the order unless its workflow id was ever used; `started: false` means it already existed. */
+  startOrder(scenario: Scenario, input: OrderInput): Promise<{ workflowId: string; started: boolean }>;
+  /** undefined when no such workflow exists. */
+  describeOrder(orderId: string): Promise<OrderDescription | undefined>;
+  fetchHistory(orderId: string): Promise<HistoryEvent[]>;
+  queryProgress(orderId: string): Promise<number>;
+  /** This implementation's richer query; 'unsupported' when the worker (another language's) lacks it. */
+  queryOrderState(orderId: string): Promise<OrderState | 'unsupported'>;
+  signalAddress(orderId: string, address: string): Promise<void>;
+  updateAddress(orderId: string, address: string): Promise<UpdateOutcome>;
+  listOrders(filter: OrderListFilter): Promise<OrderSummary[]>;
+  namespaceExists(namespace: string): Promise<boolean>;
+  searchAttributeType(name: string): Promise<string | undefined>;
+  nexusEndpoint(name: string): Promise<{ namespace?: string; taskQueue?: string } | undefined>;
+  pollerCount(namespace: string, taskQueue: string, kind: TaskQueueKind): Promise<number>;
+  /** Last known reachability, without a call. */
+  health(): HealthState;
+  /** Reachability, pinging the server unless a call answered within maxAgeMs. */
+  checkServer(maxAgeMs?: number): Promise<HealthState>;
+}
+
+export interface OrderConsoleClientDeps {
+  client: Client;
+  config: Pick<Config, 'taskQueue'>;
+  metrics: Pick<ConsoleMetrics, 'temporalCalls'>;
+  /** Deadline of the quick calls (describe, query, list...); updates get more. */
+  timeoutMs?: number;
+}
+
+/**
+ * The console's connection: lazy, so the console starts (and shows its banner) while the server is down,
+ * and quick to reconnect, so the banner clears within seconds of the server coming back (gRPC's own
+ * reconnect backoff grows to two minutes).
+ */
+export function lazyConnection(options: ConnectionOptions): Connection {
+  return Connection.lazy({
+    connectTimeout: '3s',
+    ...options,
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2000, ...options.channelArgs },
+  });
+}
+
+export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderConsoleClient {
+  const { client, metrics } = deps;
+  const namespace = client.options.namespace;
+  const quick = deps.timeoutMs ?? 3000;
+  // A worker answers a query in milliseconds; waiting longer only stalls the page behind it.
+  const queryTimeout = Math.min(quick, 2000);
+  const health = new ServerHealth();
+  const service = client.workflowService;
+  const operator = client.connection.operatorService;
+
+  /** `dependsOnWorker`: a deadline there means no worker answered, not that the server is down. */
+  async function call<T>(method: string, fn: () => Promise<T>, timeoutMs = quick, dependsOnWorker = false): Promise<T> {
+    metrics.temporalCalls.inc({ method });
+    try {
+      const result = await client.connection.withDeadline(Date.now() + timeoutMs, fn);
+      health.reachable();
+      return result;
+    } catch (err) {
+      health.observeError(err, dependsOnWorker);
+      throw err;
+    }
+  }
+  const handle = (orderId: string) => client.workflow.getHandle(orderWorkflowId(orderId));
+
+  return {
+    namespace,
+    async startOrder(scenario, input) {
+      const workflowId = orderWorkflowId(input.OrderId);
+      try {
+        await call('startWorkflow', () =>
+          client.workflow.start(workflowTypeOf(scenario), {
+            workflowId,
+            taskQueue: deps.config.taskQueue,
+            args: [input],
+            // A double click, a refresh or the back button re-sends the same OrderId: the second start must
+            // find the first instead of starting another order, whether the first is still running or not.
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+          }),
+        );
+        return { workflowId, started: true };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+        throw err;
+      }
+    },
+    async describeOrder(orderId) {
+      try {
+        return describeOrderInfo(orderId, await call('describeWorkflow', () => handle(orderId).describe()));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+    async fetchHistory(orderId) {
+      const history = await call('fetchHistory', () => handle(orderId).fetchHistory());
+      return history.events ?? [];
+    },
+    queryProgress: (orderId) => call('queryProgress', () => handle(orderId).query(getProgressQuery), queryTimeout, true),
+    async queryOrderState(orderId) {
+      try {
+        return await call('queryOrderState', () => handle(orderId).query(getOrderStateQuery), queryTimeout, true);
+      } catch (err) {
+        if (err instanceof QueryNotRegisteredError && /unknown query/i.test(err.message)) return 'unsupported';
+        throw err;
+      }
+    },
+    signalAddress: (orderId, address) => call('signalWorkflow', () => handle(orderId).signal(updateOrderSignal, { Address: address })),
+    async updateAddress(orderId, address) {
+      try {
+        const message = await call(
+          'updateWorkflow',
+          () => handle(orderId).executeUpdate(updateOrderUpdate, { args: [{ Address: address }] }),
+          quick * 3,
+          true,
+        );
+        return { accepted: true, message };
+      } catch (err) {
+        // The validator's rejection comes back as the cause's message: show it next to the field.
+        if (err instanceof WorkflowUpdateFailedError) return { accepted: false, message: err.cause?.message ?? err.message };
+        throw err;
+      }
+    },
+    async listOrders(filter) {
+      const out: OrderSummary[] = [];
+      await call('listWorkflows', async () => {
+        for await (const info of client.workflow.list({ query: visibilityQuery(filter), pageSize: filter.limit })) {
+          out.push(listInfo(info, info.typedSearchAttributes.get(ORDER_STATUS)));
+          if (out.length >= filter.limit) break;
+        }
+      });
+      return out;
+    },
+    async namespaceExists(ns) {
+      try {
+        await call('describeNamespace', () => service.describeNamespace({ namespace: ns }));
+        return true;
+      } catch (err) {
+        if (isGrpcServiceError(err) && err.code === 5 /* NOT_FOUND */) return false;
+        throw err;
+      }
+    },
+    async searchAttributeType(name) {
+      const res = await call('listSearchAttributes', () => operator.listSearchAttributes({ namespace }));
+      const type = res.customAttributes?.[name];
+      return type === undefined || type === null ? undefined : SEARCH_ATTRIBUTE_TYPES[type] ?? String(type);
+    },
+    async nexusEndpoint(name) {
+      const res = await call('listNexusEndpoints', () => operator.listNexusEndpoints({ name, pageSize: 1 }));
+      const worker = res.endpoints?.[0]?.spec?.target?.worker;
+      if (!res.endpoints?.length) return undefined;
+      return { namespace: worker?.namespace ?? undefined, taskQueue: worker?.taskQueue ?? undefined };
+    },
+    async pollerCount(ns, taskQueue, kind) {
+      const res = await call('describeTaskQueue', () =>
+        service.describeTaskQueue({ namespace: ns, taskQueue: { name: taskQueue }, taskQueueType: TASK_QUEUE_KIND[kind] }),
+      );
+      return res.pollers?.length ?? 0;
+    },
+    health: () => health.state(),
+    checkServer: (maxAgeMs = 2000) =>
+      health.refresh(maxAgeMs, async () => {
+        await call('getSystemInfo', () => service.getSystemInfo({}), Math.min(quick, 1500));
+      }),
+  };
+}
+
+/** temporal.api.enums.v1.IndexedValueType names, for the preflight page. */
+const SEARCH_ATTRIBUTE_TYPES: Record<number, string> = {
+  1: 'Text', 2: 'Keyword', 3: 'Int', 4: 'Double', 5: 'Bool', 6: 'Datetime', 7: 'KeywordList',
+};
+
+function visibilityQuery(filter: OrderListFilter): string {
+  // Every value here comes from a fixed list (scenario names, LIST_STATUSES): nothing user-typed is interpolated.
+  const clauses = ['WorkflowId STARTS_WITH "order-"'];
+  if (filter.scenario) clauses.push(`WorkflowType = "${workflowTypeOf(filter.scenario)}"`);
+  if (filter.status) clauses.push(`ExecutionStatus = "${filter.status}"`);
+  return clauses.join(' AND ');
+}

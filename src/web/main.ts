@@ -1,0 +1,74 @@
+/**
+ * Entry point of the web console (npm run web; the launcher starts it with TEMPORAL_ADDRESS set).
+ * Starts even when the Temporal server is down: the connection is lazy, and pages show a banner until
+ * the server answers.
+ */
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { Client } from '@temporalio/client';
+import { ConfigError, connectionOptions, loadConfig } from '../config.js';
+import type { Config } from '../config.js';
+import { createLogger } from '../logger.js';
+import { createConsoleMetrics } from '../metrics/console.js';
+import { createOrderConsoleClient, lazyConnection } from '../temporal/client.js';
+import { createWorkerControlClient } from '../temporal/worker-control-client.js';
+import { createApp } from './app.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({
+    name: 'web',
+    level: config.logLevel,
+    secrets: () => [config.temporal.apiKey, config.worker.controlSecret].filter((s): s is string => !!s),
+  });
+  // Started alone (no launcher, no TEMPORAL_ADDRESS): look for the dev server where `npm start` puts it.
+  const options = connectionOptions(config.temporal, `localhost:${config.devServer.port}`);
+  const connection = lazyConnection(options);
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const metrics = createConsoleMetrics();
+  // The "Deploy fix" button needs the worker's control channel; without its secret it stays disabled.
+  const secret = config.worker.controlSecret;
+  const workerControl = secret ? createWorkerControlClient({ url: config.worker.controlAddress, secret }) : undefined;
+  const app = createApp({ client: createOrderConsoleClient({ client, config, metrics }), config, logger, metrics, workerControl });
+
+  const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }) as Server;
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
+      console.error(portProblem(config, err.code));
+      process.exit(1);
+    }
+    logger.error('Web server error', { error: err });
+  });
+  server.on('listening', () => {
+    logger.info('Console ready', { url: `http://${displayHost(config.web.host)}:${config.web.port}/`, temporal: options.address });
+    console.log(`\n  Order demo console: http://${displayHost(config.web.host)}:${config.web.port}/\n`);
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info('Shutting down', { signal });
+    server.close();
+    // Live order pages hold SSE connections open: end them, or close() would wait for every browser.
+    server.closeAllConnections();
+    void connection.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function portProblem(config: Config, code: string): string {
+  const where = `${config.web.host}:${config.web.port}`;
+  return code === 'EADDRINUSE'
+    ? `The console cannot start: ${where} is already in use, probably by another console or app. ` +
+        `Stop that one, or pick another port with WEB_PORT (for example WEB_PORT=3001 npm run web).`
+    : `The console cannot start: it is not allowed to listen on ${where}. Pick a port above 1024 with WEB_PORT.`;
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+}
+
+main().catch((err: unknown) => {
+  // Configuration mistakes get their one-line explanation, not a stack trace.
+  console.error(err instanceof ConfigError ? `Configuration problem: ${err.message}` : err);
+  process.exit(1);
+});

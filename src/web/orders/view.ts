@@ -1,0 +1,163 @@
+/**
+ * Everything the order page shows, as one plain object built from describe() + the history facts +
+ * whatever the worker answered to queries. Pure, so every ending can be tested from recorded data.
+ */
+import {
+  PROGRESS,
+  SIMULATED_BUG_MESSAGE,
+  addressOf,
+  updateOrderSignal,
+  updateOrderUpdate,
+} from '../../temporal/contract.js';
+import type { OrderResult, Scenario } from '../../temporal/contract.js';
+import type { OrderDescription } from '../../temporal/client.js';
+import type { OrderState } from '../../workflows/extras.js';
+import { isRecord } from './history.js';
+import type { FailureInfo, HistoryFacts } from './history.js';
+import { compensationSteps, mainSteps } from './steps.js';
+import type { StepContext, StepView } from './steps.js';
+
+export type OrderPhase = 'running' | 'completed' | 'failed' | 'terminated' | 'timed_out' | 'cancelled' | 'continued_as_new';
+
+export interface AddressChange {
+  via: 'signal' | 'update';
+  address: string;
+  /** The workflow's answer to an update ("Updated address: ..."). */
+  answer: string | undefined;
+}
+
+export interface OrderView {
+  orderId: string;
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  scenario: Scenario | undefined;
+  namespace: string;
+  phase: OrderPhase;
+  terminal: boolean;
+  progress: number;
+  /** The OrderStatus search attribute, when the scenario sets it. */
+  orderStatus: string | undefined;
+  steps: StepView[];
+  compensations: StepView[];
+  originalAddress: string;
+  address: string;
+  addressChanges: AddressChange[];
+  /** Human in the loop: the workflow waits for UpdateOrder until `deadline` (epoch ms, when known). */
+  awaitingAddress: { via: 'signal' | 'update'; deadline: number | undefined } | undefined;
+  /** The workflow task keeps failing (RecoverableFailure's bug): the order is stuck until a fix is deployed. */
+  stuck: { message: string; attempts: number | undefined; simulatedBug: boolean } | undefined;
+  /** A workflow task has waited a while for a worker: probably none is running. */
+  waitingForWorker: boolean;
+  result: OrderResult | undefined;
+  failure: FailureInfo | undefined;
+  terminatedReason: string | undefined;
+  startedAt: Date;
+  closedAt: Date | undefined;
+}
+
+export interface LiveAnswers {
+  /** getProgress, when asked and answered. */
+  progress?: number;
+  /** getOrderState, when the worker has it. */
+  state?: OrderState;
+}
+
+const PHASES: Record<string, OrderPhase> = {
+  COMPLETED: 'completed', FAILED: 'failed', TERMINATED: 'terminated', TIMED_OUT: 'timed_out',
+  CANCELLED: 'cancelled', CONTINUED_AS_NEW: 'continued_as_new',
+};
+const HUMAN_CHANNEL: Partial<Record<Scenario, 'signal' | 'update'>> = { HumanInLoopSignal: 'signal', HumanInLoopUpdate: 'update' };
+/** How long a workflow task may wait unstarted before the page says no worker seems to be running. */
+const NO_WORKER_AFTER_MS = 5000;
+
+export function buildOrderView(
+  d: OrderDescription, facts: HistoryFacts, live: LiveAnswers, ctx: Omit<StepContext, 'orderId'>, now = Date.now(),
+): OrderView {
+  const phase = PHASES[d.status] ?? 'running';
+  const running = phase === 'running';
+  const close = facts.close;
+  const result = close?.kind === 'completed' && isRecord(close.result) ? (close.result as unknown as OrderResult) : undefined;
+  const originalAddress = typeof facts.input?.Address === 'string' ? facts.input.Address : '';
+  const addressChanges = changesOf(facts);
+  const steps = mainSteps(facts, d, { ...ctx, orderId: d.orderId });
+  // The worker's answer may be a read behind the history (queries are skipped while a task waits).
+  const progress = phase === 'completed' ? PROGRESS.completed : Math.max(live.state?.progress ?? live.progress ?? 0, progressFromHistory(facts));
+  const wft = d.pendingWorkflowTask;
+  const stuck =
+    running && (facts.taskFailure || (wft && wft.attempt > 1))
+      ? {
+          message: facts.taskFailure?.message ?? 'The workflow task keeps failing.',
+          attempts: wft?.attempt,
+          simulatedBug: (facts.taskFailure?.message ?? '').includes(SIMULATED_BUG_MESSAGE),
+        }
+      : undefined;
+  return {
+    orderId: d.orderId,
+    workflowId: d.workflowId,
+    runId: d.runId,
+    workflowType: d.workflowType,
+    scenario: d.scenario,
+    namespace: ctx.namespace,
+    phase,
+    terminal: !running,
+    progress,
+    orderStatus: d.orderStatus,
+    steps,
+    compensations: compensationSteps(facts, d),
+    originalAddress,
+    address: result?.address ?? live.state?.address ?? addressChanges.at(-1)?.address ?? originalAddress,
+    addressChanges,
+    awaitingAddress: running && !stuck ? awaiting(d, facts, live, steps, addressChanges, progress) : undefined,
+    stuck,
+    waitingForWorker: running && !!wft && !wft.started && wft.scheduledAt !== undefined && now - wft.scheduledAt > NO_WORKER_AFTER_MS,
+    result,
+    failure: close?.kind === 'failed' ? close.failure : undefined,
+    terminatedReason: close?.kind === 'terminated' ? close.reason : undefined,
+    startedAt: d.startTime,
+    closedAt: d.closeTime,
+  };
+}
+
+function changesOf(facts: HistoryFacts): AddressChange[] {
+  const signals = facts.signals
+    .filter((s) => s.name === updateOrderSignal.name)
+    .map((s): AddressChange => ({ via: 'signal', address: addressOf(s.args[0] as never), answer: undefined }));
+  const updates = facts.updates
+    .filter((u) => u.name === updateOrderUpdate.name && u.failure === undefined)
+    .map((u): AddressChange => ({
+      via: 'update',
+      address: addressOf(u.args[0] as never),
+      answer: typeof u.result === 'string' ? u.result : undefined,
+    }));
+  return [...signals, ...updates].filter((c) => c.address.trim() !== '');
+}
+
+/**
+ * The worker's own answer when it has getOrderState; otherwise the history's view of the same thing:
+ * at 75 %, nothing shipping yet, no address received, and the wait's timer still open (it gives the
+ * deadline).
+ */
+function awaiting(
+  d: OrderDescription, facts: HistoryFacts, live: LiveAnswers, steps: StepView[], changes: AddressChange[], progress: number,
+): OrderView['awaitingAddress'] {
+  const via = d.scenario ? HUMAN_CHANNEL[d.scenario] : undefined;
+  if (!via) return undefined;
+  // The history may be newer than the worker's answer: an address received or shipping begun ends the wait.
+  const shipping = steps.some((s) => s.key.startsWith('ShipOrder-') && s.state !== 'pending');
+  if (shipping || changes.length > 0) return undefined;
+  if (live.state) {
+    return live.state.awaitingAddress ? { via, deadline: live.state.addressDeadline ?? undefined } : undefined;
+  }
+  // The wait is a timer in every implementation: none open means it has not begun (the 75 % timer has
+  // fired but the workflow has not yet run) or is already over.
+  const timer = facts.timers.filter((t) => t.state === 'started').at(-1);
+  if (progress < PROGRESS.charged || !timer) return undefined;
+  return { via, deadline: timer.startedAt + timer.fireAfterMs };
+}
+
+/** When no worker answers the progress query: each progress step ends with a timer (contract flow). */
+function progressFromHistory(facts: HistoryFacts): number {
+  const fired = facts.timers.filter((t) => t.state === 'fired').length;
+  return Math.min(PROGRESS.charged, fired * PROGRESS.fraudChecked);
+}

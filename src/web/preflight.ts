@@ -1,0 +1,99 @@
+/**
+ * Preflight: is everything the demo needs in place? Each check says what it found and, when it fails,
+ * the exact command that fixes it, so a presenter can repair the setup before the audience arrives.
+ */
+import type { Config } from '../config.js';
+import { ORDER_STATUS } from '../temporal/contract.js';
+import type { OrderConsoleClient, TaskQueueKind } from '../temporal/client.js';
+
+export interface PreflightCheck {
+  /** Stable id (data-testid="check-{id}"). */
+  id: string;
+  title: string;
+  status: 'ok' | 'fail' | 'skipped';
+  detail: string;
+  /** The command that fixes a failed check. */
+  fix: string | undefined;
+}
+
+type Outcome = { ok: boolean; detail: string };
+interface Spec {
+  id: string;
+  title: string;
+  fix: string;
+  /** Only meaningful when the Nexus handler lives on the console's own server. */
+  nexusSide?: boolean;
+  run: () => Promise<Outcome>;
+}
+
+export async function runPreflight(client: OrderConsoleClient, config: Config): Promise<PreflightCheck[]> {
+  const ns = config.temporal.namespace;
+  const nexus = config.nexus;
+  const nexusNs = nexus.handler.namespace;
+  const sameServer = (nexus.handler.address ?? config.temporal.address) === config.temporal.address;
+  const health = await client.checkServer(0);
+  const server: PreflightCheck = {
+    id: 'server',
+    title: 'Temporal server reachable',
+    status: health.reachable ? 'ok' : 'fail',
+    detail: health.reachable ? `Answering at ${config.temporal.address ?? 'the configured address'}.` : health.reason ?? 'No answer.',
+    fix: health.reachable ? undefined : config.temporal.external ? 'Check TEMPORAL_ADDRESS / your temporal.toml profile, then reload' : 'npm start',
+  };
+  const pollers = (namespace: string, queue: string, kind: TaskQueueKind) => async (): Promise<Outcome> => {
+    const count = await client.pollerCount(namespace, queue, kind);
+    return { ok: count > 0, detail: `${count} ${kind} poller${count === 1 ? '' : 's'} on task queue "${queue}" in ${namespace}.` };
+  };
+  const specs: Spec[] = [
+    {
+      id: 'namespace', title: `Namespace "${ns}" exists`, fix: `temporal operator namespace create --namespace ${ns}`,
+      run: async () => bool(await client.namespaceExists(ns), 'Registered.', 'Not found.'),
+    },
+    {
+      id: 'search-attribute', title: 'OrderStatus search attribute (Keyword)',
+      fix: `temporal operator search-attribute create --namespace ${ns} --name ${ORDER_STATUS.name} --type Keyword`,
+      run: async () => {
+        const type = await client.searchAttributeType(ORDER_STATUS.name);
+        return { ok: type === 'Keyword', detail: type ? `Registered as ${type}.` : 'Not registered.' };
+      },
+    },
+    {
+      id: 'nexus-namespace', title: `Nexus handler namespace "${nexusNs}" exists`, nexusSide: true,
+      fix: `temporal operator namespace create --namespace ${nexusNs}`,
+      run: async () => bool(await client.namespaceExists(nexusNs), 'Registered.', 'Not found.'),
+    },
+    {
+      id: 'nexus-endpoint', title: `Nexus endpoint "${nexus.endpoint}"`,
+      fix: `temporal operator nexus endpoint create --name ${nexus.endpoint} --target-namespace ${nexusNs} --target-task-queue ${nexus.taskQueue}`,
+      run: async () => {
+        const endpoint = await client.nexusEndpoint(nexus.endpoint);
+        if (!endpoint) return { ok: false, detail: 'Not found.' };
+        const ok = endpoint.namespace === nexusNs && endpoint.taskQueue === nexus.taskQueue;
+        return { ok, detail: `Targets task queue "${endpoint.taskQueue ?? '?'}" in ${endpoint.namespace ?? '?'}${ok ? '.' : `; expected "${nexus.taskQueue}" in ${nexusNs}.`}` };
+      },
+    },
+    { id: 'orders-workflow-worker', title: `Worker polling "${config.taskQueue}" for workflows`, fix: 'npm run worker', run: pollers(ns, config.taskQueue, 'workflow') },
+    { id: 'orders-activity-worker', title: `Worker polling "${config.taskQueue}" for activities`, fix: 'npm run worker', run: pollers(ns, config.taskQueue, 'activity') },
+    { id: 'shipping-workflow-worker', title: `Worker polling "${nexus.taskQueue}" for shipping workflows`, nexusSide: true, fix: 'npm run worker:shipping', run: pollers(nexusNs, nexus.taskQueue, 'workflow') },
+    { id: 'shipping-nexus-worker', title: `Worker handling Nexus tasks on "${nexus.taskQueue}"`, nexusSide: true, fix: 'npm run worker:shipping', run: pollers(nexusNs, nexus.taskQueue, 'nexus') },
+  ];
+  const rest = await Promise.all(
+    specs.map(async (spec): Promise<PreflightCheck> => {
+      const base = { id: spec.id, title: spec.title };
+      if (!health.reachable) return { ...base, status: 'skipped', detail: 'Needs the server.', fix: undefined };
+      if (spec.nexusSide && !sameServer) {
+        return { ...base, status: 'skipped', detail: 'The Nexus handler runs on another server: check it there.', fix: undefined };
+      }
+      try {
+        const { ok, detail } = await spec.run();
+        return { ...base, status: ok ? 'ok' : 'fail', detail, fix: ok ? undefined : spec.fix };
+      } catch (err) {
+        return { ...base, status: 'fail', detail: `Could not check: ${err instanceof Error ? err.message : String(err)}`, fix: spec.fix };
+      }
+    }),
+  );
+  return [server, ...rest];
+}
+
+function bool(ok: boolean, yes: string, no: string): Outcome {
+  return { ok, detail: ok ? yes : no };
+}

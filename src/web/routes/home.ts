@@ -1,0 +1,36 @@
+/** GET / — the scenarios and the order form; needs nothing from Temporal, so it renders when it is down. */
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DEFAULT_ADDRESS } from '../../temporal/contract.js';
+import type { RouteContext } from '../deps.js';
+import { ORDER_ITEMS } from '../orders/steps.js';
+import { renderPage } from '../respond.js';
+import { SCENARIO_CARDS } from '../scenarios.js';
+import { MAX_ADDRESS_LENGTH } from '../validate.js';
+
+/** The order form's values and the messages shown next to its fields. */
+export interface OrderForm {
+  orderId: string;
+  address: string;
+  errors: { orderId?: string; address?: string; form?: string };
+}
+
+export function homeRoutes(ctx: RouteContext): Hono {
+  return new Hono().get('/', (c) => {
+    // The order id is made now, so a double submit or a resubmitted form carries the same id and
+    // finds the same workflow. no-store: going back to this page offers a fresh id for a new order.
+    c.header('Cache-Control', 'no-store');
+    return renderHome(ctx, c, { orderId: ctx.newOrderId(), address: DEFAULT_ADDRESS, errors: {} });
+  });
+}
+
+export function renderHome(ctx: RouteContext, c: Context, form: OrderForm, status: ContentfulStatusCode = 200): Response {
+  return renderPage(
+    ctx,
+    c,
+    'home',
+    { title: 'Place an order', nav: 'home', form, scenarios: SCENARIO_CARDS, items: ORDER_ITEMS, maxAddress: MAX_ADDRESS_LENGTH },
+    status,
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * The live half of an order page: GET /orders/:orderId/events streams the two page regions over SSE
+ * (from the shared progress hub), POST /orders/:orderId/address is the human in the loop.
+ */
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { SSEStreamingApi } from 'hono/streaming';
+import type { RouteContext } from '../deps.js';
+import type { HubMessage } from '../sse/hub.js';
+import { isHtmx, renderError, temporalProblem } from '../respond.js';
+import { addressProblem, field, orderIdProblem } from '../validate.js';
+import { orderData, renderLiveRegions, renderOrderPage } from './order-page.js';
+import type { AddressFormState } from './order-page.js';
+
+/** Browsers wait this long before reconnecting a dropped stream. */
+const RECONNECT_MS = 1000;
+/** A comment line now and then keeps idle proxies from closing the stream. */
+const KEEPALIVE_MS = 15_000;
+
+export function orderLiveRoutes(ctx: RouteContext): Hono {
+  return new Hono()
+    .get('/orders/:orderId/events', (c) => {
+      const orderId = c.req.param('orderId');
+      if (orderIdProblem(orderId)) return c.text('Not an order id', 400);
+      return streamSSE(c, (stream) => watch(ctx, orderId, stream));
+    })
+    .post('/orders/:orderId/address', async (c) => {
+      const orderId = c.req.param('orderId');
+      if (orderIdProblem(orderId)) return renderError(ctx, c, 400, 'Not an order id', 'Order ids are 1 to 12 digits.');
+      const value = field(await c.req.parseBody(), 'address');
+      let message: HubMessage;
+      try {
+        message = await ctx.hub.current(orderId);
+      } catch (err) {
+        return renderError(ctx, c, 503, 'Order unavailable', `The address could not be sent: ${temporalProblem(err)}`);
+      }
+      if (message.kind === 'not-found') return renderError(ctx, c, 404, 'No such order', `There is no order ${orderId}.`);
+      const view = message.view;
+      const respond = (state: AddressFormState & { answer?: string }) => {
+        if (isHtmx(c)) return c.html(ctx.views.partial('address-form', { ...orderData(ctx, view, state), answer: state.answer }));
+        // Without JavaScript: a full page on error, else back to the (live) order page.
+        return state.error ? renderOrderPage(ctx, c, view, state, 422) : c.redirect(`/orders/${orderId}`, 303);
+      };
+      const problem = addressProblem(value);
+      if (problem) return respond({ value, error: problem });
+      const waiting = view.awaitingAddress;
+      // Late, or a scenario without a person in the loop: a signal would be ignored, an update rejected.
+      if (!waiting) return respond({ value, error: 'The order is not waiting for a new address (any more).' });
+      try {
+        if (waiting.via === 'signal') {
+          await ctx.client.signalAddress(orderId, value);
+          return respond({ value, answer: `Signal sent: the order will ship to ${value}.` });
+        }
+        const outcome = await ctx.client.updateAddress(orderId, value);
+        // A rejection is the workflow's validator speaking: show its words next to the field.
+        return respond(outcome.accepted ? { value, answer: outcome.message } : { value, error: outcome.message });
+      } catch (err) {
+        ctx.logger.warn('Address change failed', { orderId, error: err as Error });
+        return respond({ value, error: `The address could not be sent: ${temporalProblem(err)}` });
+      }
+    });
+}
+
+/** One browser watching one order, until the order ends or the browser leaves. */
+async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi): Promise<void> {
+  ctx.metrics.sseViewers.inc();
+  const sent = { progress: '', panel: '' };
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let writes = stream.writeSSE({ event: 'hello', data: orderId, retry: RECONNECT_MS });
+  const send = async (message: HubMessage): Promise<void> => {
+    if (message.kind === 'not-found') {
+      await stream.writeSSE({ event: 'panel', data: ctx.views.partial('order-missing', { orderId }) });
+      await stream.writeSSE({ event: 'done', data: 'not-found' });
+      return finish();
+    }
+    // Only regions that changed are sent: a form being typed into is not replaced by an identical copy.
+    const regions = renderLiveRegions(ctx, message.view);
+    for (const region of ['progress', 'panel'] as const) {
+      if (regions[region] === sent[region]) continue;
+      sent[region] = regions[region];
+      await stream.writeSSE({ event: region, data: regions[region] });
+    }
+    if (message.view.terminal) {
+      await stream.writeSSE({ event: 'done', data: message.view.phase });
+      finish();
+    }
+  };
+  const unsubscribe = ctx.hub.subscribe(orderId, (message) => {
+    writes = writes.then(() => send(message)).catch(() => finish());
+  });
+  const keepalive = setInterval(() => (writes = writes.then(() => stream.write(': keepalive\n\n')).then(() => undefined)), KEEPALIVE_MS);
+  keepalive.unref();
+  stream.onAbort(finish);
+  try {
+    await finished;
+    await writes.catch(() => undefined);
+  } finally {
+    clearInterval(keepalive);
+    unsubscribe();
+    ctx.metrics.sseViewers.dec();
+  }
+}

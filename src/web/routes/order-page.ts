@@ -1,0 +1,43 @@
+/**
+ * The order page and its two live regions. The page includes the same partials that the SSE stream
+ * sends (progress and panel), built from the same data by orderData(), so the first render and the
+ * live updates cannot drift apart.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { RouteContext } from '../deps.js';
+import type { OrderView } from '../orders/view.js';
+import { renderPage } from '../respond.js';
+import { scenarioTitle } from '../scenarios.js';
+import { MAX_ADDRESS_LENGTH } from '../validate.js';
+
+/** The address form's state after a submission: the value kept, and the error or the workflow's answer. */
+export interface AddressFormState {
+  value: string;
+  error?: string;
+}
+
+export const FIX_COMMAND = 'ORDER_DEMO_FIX_DEPLOYED=true npm run worker';
+
+export function orderData(ctx: Pick<RouteContext, 'workerControl'>, view: OrderView, address?: AddressFormState) {
+  return {
+    v: view,
+    scenarioTitle: scenarioTitle(view.scenario),
+    address: address ?? { value: view.address, error: undefined },
+    maxAddress: MAX_ADDRESS_LENGTH,
+    fixCommand: FIX_COMMAND,
+    canDeployFix: ctx.workerControl !== undefined,
+  };
+}
+
+export function renderOrderPage(
+  ctx: RouteContext, c: Context, view: OrderView, address?: AddressFormState, status: ContentfulStatusCode = 200,
+): Response {
+  return renderPage(ctx, c, 'order', { title: `Order ${view.orderId}`, ...orderData(ctx, view, address) }, status);
+}
+
+/** The two regions the SSE stream swaps, rendered exactly as the page renders them. */
+export function renderLiveRegions(ctx: RouteContext, view: OrderView): { progress: string; panel: string } {
+  const data = orderData(ctx, view);
+  return { progress: ctx.views.partial('order-progress', data), panel: ctx.views.partial('order-panel', data) };
+}

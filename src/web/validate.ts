@@ -1,0 +1,27 @@
+/**
+ * Input checks done by the console before anything reaches Temporal. Each returns the message shown
+ * next to the field, or undefined when the value is fine.
+ */
+import { isOrderId } from '../temporal/contract.js';
+
+export const MAX_ADDRESS_LENGTH = 200;
+
+// C0 and C1 control characters (and DEL): invisible on a projector and never part of an address.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+export function addressProblem(address: string): string | undefined {
+  if (address.trim() === '') return 'Enter an address.';
+  if (address.length > MAX_ADDRESS_LENGTH) return `Keep the address to ${MAX_ADDRESS_LENGTH} characters or fewer.`;
+  if (CONTROL_CHARACTERS.test(address)) return 'The address contains control characters (tabs, line breaks...).';
+  return undefined;
+}
+
+export function orderIdProblem(orderId: string): string | undefined {
+  return isOrderId(orderId) ? undefined : 'An order id is 1 to 12 digits.';
+}
+
+/** A form field as a string: absent and repeated fields (a file, an array) count as empty. */
+export function field(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  return typeof value === 'string' ? value : '';
+}

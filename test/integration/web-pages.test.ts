@@ -1,0 +1,235 @@
+/**
+ * The console's pages against the real dev server, without a worker: placing an order (idempotently),
+ * bad input, escaping, security headers, error pages and the operations endpoints.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { DEFAULT_ADDRESS, SCENARIOS, orderWorkflowId } from '../../src/temporal/contract.js';
+import { testConfig, uniqueTaskQueue } from '../support/env.js';
+import { newOrderId, waitFor } from '../support/workers.js';
+import { metricValue, startTestConsole, testid, testidAttr } from './web-support.js';
+import type { TestConsole } from './web-support.js';
+
+const HOSTILE = `<script>alert("x")</script>'"&`;
+
+let web: TestConsole;
+let client: Client;
+let connection: Connection;
+beforeAll(async () => {
+  // A task queue nobody polls: orders started here stay at their first workflow task.
+  web = startTestConsole({ config: testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('web-pages') }) });
+  connection = await Connection.connect({ address: inject('temporalAddress') });
+  client = new Client({ connection });
+});
+afterAll(async () => {
+  await web?.close();
+  await connection?.close();
+});
+
+describe('home page', () => {
+  it('shows every scenario, the order summary and a fresh 6-digit order id, and needs no Temporal call', async () => {
+    const res = await web.get('/');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const scenario of SCENARIOS) expect(html).toContain(`data-testid="place-order-${scenario}"`);
+    expect(testid(html, 'scenario-APIFailure')).toMatch(/attempts 1–4 of ChargeCustomer fail/);
+    expect(testid(html, 'items')).toMatch(/Table Top ×1 Table Legs ×2 Keypad ×1/);
+    expect(testidAttr(html, 'address-input', 'value')).toBe(DEFAULT_ADDRESS);
+    expect(testidAttr(html, 'order-id-input', 'value')).toMatch(/^\d{6}$/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await metricValue(web.metrics, 'temporal_calls_total')).toBe(0);
+  });
+
+  it('sends security headers: a CSP without inline script or style, nosniff, a referrer policy', async () => {
+    const res = await web.get('/');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    const html = await res.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // every script is a file
+    expect(html).not.toMatch(/\sstyle="/);
+  });
+
+  it('serves its own assets (no CDN)', async () => {
+    for (const path of ['/css/app.css', '/js/console.js']) {
+      const res = await web.get(path);
+      expect(res.status, path).toBe(200);
+    }
+    const html = await (await web.get('/')).text();
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+});
+
+describe('placing an order', () => {
+  it('starts the workflow and redirects (303) to the order page; a double submit finds the same order', async () => {
+    const orderId = newOrderId();
+    const form = { scenario: 'HappyPath', orderId, address: '1 First St' };
+    const first = await web.post('/orders', form);
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe(`/orders/${orderId}`);
+    const { runId } = await client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+
+    // Double click, refresh, back button: the same form again, even with another scenario.
+    const again = await Promise.all([web.post('/orders', form), web.post('/orders', { ...form, scenario: 'APIFailure' })]);
+    for (const res of again) {
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe(`/orders/${orderId}`);
+    }
+    expect((await client.workflow.getHandle(orderWorkflowId(orderId)).describe()).runId).toBe(runId);
+    const runs = await waitFor(
+      async () => {
+        const ids: string[] = [];
+        for await (const w of client.workflow.list({ query: `WorkflowId = "${orderWorkflowId(orderId)}"` })) ids.push(w.runId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+      'the order in visibility',
+    );
+    expect(runs).toEqual([runId]);
+    expect(await metricValue(web.metrics, 'orders_started_total', { scenario: 'HappyPath' })).toBe(1);
+  });
+
+  it('shows the new order live: progress, steps, the stream and a Temporal UI link', async () => {
+    const orderId = newOrderId();
+    await web.post('/orders', { scenario: 'AdvancedVisibility', orderId, address: DEFAULT_ADDRESS });
+    const res = await web.get(`/orders/${orderId}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(testidAttr(html, 'progress', 'value')).toBe('0');
+    expect(testidAttr(html, 'order-phase', 'data-phase')).toBe('running');
+    for (const step of ['CheckFraud', 'PrepareShipment', 'ChargeCustomer', 'ShipOrder-654300', 'ShipOrder-654321', 'ShipOrder-654322']) {
+      expect(testidAttr(html, `step-${step}`, 'data-state'), step).toBe('pending');
+    }
+    expect(html).toContain(`sse-connect="/orders/${orderId}/events"`);
+    expect(html).toContain('sse-close="done"');
+    const link = testidAttr(html, 'temporal-ui-link', 'href');
+    if (web.config.temporal.uiUrl) expect(link).toBe(`${web.config.temporal.uiUrl}/namespaces/default/workflows/order-${orderId}`);
+  });
+
+  it('re-renders the form with the values kept and errors next to the fields, without calling Temporal', async () => {
+    const startsBefore = await metricValue(web.metrics, 'temporal_calls_total', { method: 'startWorkflow' });
+    const cases = [
+      { orderId: 'abc', address: DEFAULT_ADDRESS, field: 'order-id-error', text: /1 to 12 digits/ },
+      { orderId: '123', address: '', field: 'address-error', text: /Enter an address/ },
+      { orderId: '123', address: 'x'.repeat(201), field: 'address-error', text: /200 characters/ },
+      { orderId: '123', address: '1 Main\nSt', field: 'address-error', text: /control characters/ },
+    ];
+    for (const c of cases) {
+      const res = await web.post('/orders', { scenario: 'HappyPath', orderId: c.orderId, address: c.address });
+      expect(res.status).toBe(422);
+      const html = await res.text();
+      expect(testid(html, c.field)).toMatch(c.text);
+      expect(testidAttr(html, 'order-id-input', 'value')).toBe(c.orderId);
+    }
+    expect(await metricValue(web.metrics, 'temporal_calls_total', { method: 'startWorkflow' })).toBe(startsBefore);
+  });
+
+  it('escapes hostile text everywhere it is echoed', async () => {
+    const scenario = await web.post('/orders', { scenario: HOSTILE, orderId: '1', address: DEFAULT_ADDRESS });
+    expect(scenario.status).toBe(400);
+    const form = await web.post('/orders', { scenario: 'HappyPath', orderId: HOSTILE, address: HOSTILE });
+    expect(form.status).toBe(422);
+    const filter = await web.get(`/orders?scenario=${encodeURIComponent(HOSTILE)}`);
+    expect(filter.status).toBe(400);
+    for (const res of [scenario, form, filter]) {
+      const html = await res.text();
+      expect(html).not.toContain('<script>alert');
+      expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&quot;&amp;');
+    }
+  });
+
+  it('refuses a form posted from another site', async () => {
+    const res = await web.post('/orders', { scenario: 'HappyPath', orderId: '1', address: 'x' }, { origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('data-testid="error-page"');
+  });
+});
+
+describe('error pages', () => {
+  it('answers a malformed order id with 400, an unknown one with 404, an unknown path with 404', async () => {
+    const malformed = await web.get('/orders/12ab');
+    expect(malformed.status).toBe(400);
+    const unknown = await web.get('/orders/999999999999');
+    expect(unknown.status).toBe(404);
+    expect(testid(await unknown.text(), 'error-message')).toBe('There is no order 999999999999.');
+    const nowhere = await web.get('/no/such/page');
+    expect(nowhere.status).toBe(404);
+    expect(await nowhere.text()).toContain('data-testid="error-page"');
+    expect((await web.get('/orders?status=Sideways')).status).toBe(400);
+  });
+
+  it('renders one friendly 500 page, without a stack trace, when a route throws', async () => {
+    const logged: string[] = [];
+    const logger = createLogger({ name: 'web-test', level: 'error', json: true, write: (line) => logged.push(line) });
+    const broken = startTestConsole({ logger, newOrderId: () => { throw new Error('secret internals at /src/x.ts:1'); } });
+    try {
+      const res = await broken.get('/');
+      expect(res.status).toBe(500);
+      const html = await res.text();
+      expect(testid(html, 'error-page')).toMatch(/Something went wrong/);
+      expect(html).not.toContain('secret internals');
+      expect(logged.join('\n')).toContain('secret internals'); // the presenter's terminal has it
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
+describe('recent orders', () => {
+  it('lists orders from visibility with scenario and status filters', async () => {
+    const orderId = newOrderId();
+    await web.post('/orders', { scenario: 'ChildWorkflow', orderId, address: DEFAULT_ADDRESS });
+    const html = await waitFor(
+      async () => (await web.get('/orders?scenario=ChildWorkflow&status=Running')).text(),
+      (page) => page.includes(`order-row-order-${orderId}`),
+      'the order in the filtered list',
+    );
+    expect(html).toContain(`href="/orders/${orderId}"`);
+    expect(html).not.toContain('Happy path</td>');
+    const completed = await (await web.get('/orders?scenario=ChildWorkflow&status=Completed')).text();
+    expect(completed).not.toContain(`order-row-order-${orderId}`);
+  });
+});
+
+describe('operations endpoints', () => {
+  it('exposes Prometheus metrics with the console prefix and route patterns', async () => {
+    await web.get('/orders/123456');
+    const res = await web.get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) {
+      expect(line).toMatch(/^order_console_[a-z_]+(\{[^}]*\})? -?[0-9.e+-]+$|^order_console_[a-z_]+(\{[^}]*\})? (NaN|[+-]Inf)$/);
+    }
+    for (const name of ['http_request_duration_seconds', 'orders_started_total', 'orders_finished_total', 'sse_viewers', 'temporal_calls_total']) {
+      expect(text).toContain(`# TYPE order_console_${name}`);
+    }
+    expect(text).toContain('route="/orders/:orderId"');
+    expect(text).not.toContain('route="/orders/123456"');
+  });
+
+  it('is healthy and ready while the server answers', async () => {
+    expect((await web.get('/healthz')).status).toBe(200);
+    const ready = await web.get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await (await web.get('/status')).text()).not.toContain('server-down-banner');
+  });
+
+  it('runs the preflight checks against the server', async () => {
+    const html = await (await web.get('/preflight')).text();
+    for (const id of ['server', 'namespace', 'search-attribute', 'nexus-namespace', 'nexus-endpoint']) {
+      expect(testidAttr(html, `check-${id}`, 'data-status'), id).toBe('ok');
+    }
+    // Nobody polls this suite's task queue: red, with the command that fixes it.
+    expect(testidAttr(html, 'check-orders-workflow-worker', 'data-status')).toBe('fail');
+    expect(testid(html, 'fix-orders-workflow-worker')).toBe('npm run worker');
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The console under test: createApp() wired to the run's real dev server (or to any address, e.g. a
+ * closed port), driven with app.request() — no listener, no mocked Temporal. Plus readers for what the
+ * tests look at: metric values, SSE events, testid'd elements.
+ */
+import { Client } from '@temporalio/client';
+import type { Hono } from 'hono';
+import { inject } from 'vitest';
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createConsoleMetrics } from '../../src/metrics/console.js';
+import type { ConsoleMetrics } from '../../src/metrics/console.js';
+import { createOrderConsoleClient, lazyConnection } from '../../src/temporal/client.js';
+import type { OrderConsoleClient } from '../../src/temporal/client.js';
+import { createApp } from '../../src/web/app.js';
+import type { AppDeps } from '../../src/web/app.js';
+import { testConfig } from '../support/env.js';
+
+export const ORIGIN = 'http://localhost';
+
+export interface TestConsole {
+  app: Hono;
+  metrics: ConsoleMetrics;
+  console: OrderConsoleClient;
+  config: Config;
+  /** GET, or POST of a form (with the same-origin header a browser sends). */
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  post(path: string, form: Record<string, string>, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'pollIntervalMs' | 'newOrderId' | 'logger'>> {
+  /** Temporal address; default the run's dev server. */
+  address?: string;
+  config?: Config;
+  timeoutMs?: number;
+  /** Changes what the console's client does, e.g. to play a worker of another language. */
+  wrapClient?: (client: OrderConsoleClient) => OrderConsoleClient;
+}
+
+export function startTestConsole(options: TestConsoleOptions = {}): TestConsole {
+  const config = options.config ?? testConfig();
+  const address = options.address ?? inject('temporalAddress');
+  const connection = lazyConnection({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const metrics = createConsoleMetrics({ processMetrics: false });
+  const real = createOrderConsoleClient({ client, config, metrics, timeoutMs: options.timeoutMs });
+  const consoleClient = options.wrapClient ? options.wrapClient(real) : real;
+  const app = createApp({
+    client: consoleClient,
+    config,
+    metrics,
+    logger: options.logger ?? createLogger({ name: 'web-test', level: 'error', json: true }),
+    pollIntervalMs: options.pollIntervalMs ?? 100,
+    workerControl: options.workerControl,
+    newOrderId: options.newOrderId,
+  });
+  return {
+    app,
+    metrics,
+    console: consoleClient,
+    config,
+    get: async (path, headers = {}) => app.request(path, { headers }),
+    post: async (path, form, headers = {}) =>
+      app.request(path, {
+        method: 'POST',
+        body: new URLSearchParams(form),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
+      }),
+    close: () => connection.close(),
+  };
+}
+
+/** Current value of a counter or gauge, for one label set (0 when never touched). */
+export async function metricValue(metrics: ConsoleMetrics, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = metrics.registry.getSingleMetric(`order_console_${name}`);
+  if (!metric) throw new Error(`No metric ${name}`);
+  const { values } = await metric.get();
+  const match = values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
+  return match?.value ?? 0;
+}
+
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/**
+ * Reads an SSE response until `until` says stop, the stream ends, or the time is up; then cancels the
+ * body, which is what a browser leaving the page does.
+ */
+export async function readEvents(
+  response: Response, until: (events: SseEvent[]) => boolean = () => false, timeoutMs = 15_000,
+): Promise<{ events: SseEvent[]; ended: boolean }> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: SseEvent[] = [];
+  let buffer = '';
+  let ended = false;
+  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), timeoutMs);
+  try {
+    while (!until(events)) {
+      const { done, value } = await reader.read();
+      if (done) {
+        ended = true;
+        break;
+      }
+      buffer += value;
+      let cut: number;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const lines = block.split('\n');
+        const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
+        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        if (lines.some((l) => l.startsWith('data: '))) events.push({ event, data });
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    if (!ended) await reader.cancel().catch(() => undefined);
+  }
+  return { events, ended };
+}
+
+/** Text content of the first element with data-testid="id" (tags stripped, entities kept escaped). */
+export function testid(html: string, id: string): string | undefined {
+  const match = new RegExp(`<(\\w+)[^>]*data-testid="${id}"[^>]*>([\\s\\S]*?)</\\1>`).exec(html);
+  return match?.[2]?.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** An attribute of the first element with data-testid="id". */
+export function testidAttr(html: string, id: string, attr: string): string | undefined {
+  const tag = new RegExp(`<[^>]*data-testid="${id}"[^>]*>`).exec(html)?.[0];
+  return tag ? new RegExp(`${attr}="([^"]*)"`).exec(tag)?.[1] : undefined;
+}
