@@ -9,6 +9,7 @@ import { Client } from '@temporalio/client';
 import { ConfigError, connectionOptions, loadConfig } from '../config.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
+import { announceReady, onShutdown } from '../process/lifecycle.js';
 import { createConsoleMetrics } from '../metrics/console.js';
 import { createOrderConsoleClient, lazyConnection } from '../temporal/client.js';
 import { createWorkerControlClient } from '../temporal/worker-control-client.js';
@@ -40,19 +41,22 @@ async function main(): Promise<void> {
     logger.error('Web server error', { error: err });
   });
   server.on('listening', () => {
-    logger.info('Console ready', { url: `http://${displayHost(config.web.host)}:${config.web.port}/`, temporal: options.address });
-    console.log(`\n  Order demo console: http://${displayHost(config.web.host)}:${config.web.port}/\n`);
+    const url = `http://${displayHost(config.web.host)}:${config.web.port}/`;
+    logger.info('Console ready', { url, temporal: options.address });
+    // Under `npm start` the launcher prints the URLs once everything is up.
+    if (!process.send) console.log(`\n  Order demo console: ${url}\n`);
+    announceReady({ component: 'web', url });
   });
 
-  const shutdown = (signal: string) => {
-    logger.info('Shutting down', { signal });
-    server.close();
-    // Live order pages hold SSE connections open: end them, or close() would wait for every browser.
-    server.closeAllConnections();
-    void connection.close().finally(() => process.exit(0));
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  onShutdown(
+    async () => {
+      server.close();
+      // Live order pages hold SSE connections open: end them, or close() would wait for every browser.
+      server.closeAllConnections();
+      await connection.close();
+    },
+    (msg) => logger.info(msg),
+  );
 }
 
 function portProblem(config: Config, code: string): string {
