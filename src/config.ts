@@ -38,7 +38,13 @@ export interface Config {
     /** Where the Nexus handler worker runs: its own namespace and, optionally, its own credentials. */
     handler: TemporalTarget;
   };
-  web: { host: string; port: number; sessionSecret: string | undefined };
+  web: {
+    host: string;
+    port: number;
+    sessionSecret: string | undefined;
+    /** Multiplies the designed delays of the orders the console starts (1 = demo pace); for rehearsals and tests. */
+    timeScale: number;
+  };
   worker: {
     metricsAddress: string;
     controlAddress: string;
@@ -93,6 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
       host: nonEmpty(env, 'WEB_HOST', '127.0.0.1'),
       port: port(env, 'WEB_PORT', 3000),
       sessionSecret: env.WEB_SESSION_SECRET || undefined,
+      timeScale: fraction(env, 'ORDER_DEMO_TIME_SCALE', 1),
     },
     worker: {
       metricsAddress: nonEmpty(env, 'WORKER_METRICS_ADDRESS', '127.0.0.1:9464'),
@@ -165,6 +172,14 @@ function port(env: Env, name: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new ConfigError(`${name} must be a port number between 0 and 65535, got "${raw}".`);
   }
+  return value;
+}
+
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0 && value <= 1)) throw new ConfigError(`${name} must be a number above 0 and at most 1, got "${raw}".`);
   return value;
 }
 

@@ -125,7 +125,8 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
           client.workflow.start(workflowTypeOf(scenario), {
             workflowId,
             taskQueue: deps.config.taskQueue,
-            args: [input],
+            // Extra fields are ignored by the other implementations' workers; 1 (demo pace) is the default anyway.
+            args: [deps.config.web.timeScale === 1 ? input : { ...input, TimeScale: deps.config.web.timeScale }],
             // A double click, a refresh or the back button re-sends the same OrderId: the second start must
             // find the first instead of starting another order, whether the first is still running or not.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
