@@ -73,7 +73,7 @@ export interface OrderConsoleClient {
 
 export interface OrderConsoleClientDeps {
   client: Client;
-  config: Pick<Config, 'taskQueue'>;
+  config: Pick<Config, 'taskQueue' | 'web'>;
   metrics: Pick<ConsoleMetrics, 'temporalCalls'>;
   /** Deadline of the quick calls (describe, query, list...); updates get more. */
   timeoutMs?: number;
