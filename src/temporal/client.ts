@@ -32,7 +32,8 @@ import type { OrderState } from '../workflows/extras.js';
 import { ServerHealth } from './client-health.js';
 import type { HealthState } from './client-health.js';
 import { describeOrderInfo, listInfo } from './client-shapes.js';
-import type { OrderDescription, OrderListFilter, OrderSummary } from './client-shapes.js';
+import { LIST_STATUSES } from './client-shapes.js';
+import type { ListStatus, OrderDescription, OrderListFilter, OrderSummary } from './client-shapes.js';
 
 export { LIST_STATUSES } from './client-shapes.js';
 export type { ListStatus, OrderDescription, OrderListFilter, OrderSummary, PendingActivity } from './client-shapes.js';
@@ -40,6 +41,9 @@ export { temporalErrorMessage } from './client-health.js';
 export type { HealthState } from './client-health.js';
 export type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
 export type { WorkflowExecutionStatusName };
+
+/** Orders per execution status; a status with none is absent. */
+export type OrderCounts = Partial<Record<ListStatus, number>>;
 
 export type UpdateOutcome = { accepted: true; message: string } | { accepted: false; message: string };
 
@@ -65,6 +69,8 @@ export interface OrderConsoleClient {
   searchAttributeType(name: string): Promise<string | undefined>;
   nexusEndpoint(name: string): Promise<{ namespace?: string; taskQueue?: string } | undefined>;
   pollerCount(namespace: string, taskQueue: string, kind: TaskQueueKind): Promise<number>;
+  /** How many orders of a scenario are in each execution status (visibility names: Running, Completed...). */
+  countOrders(scenario: Scenario): Promise<OrderCounts>;
   /** Last known reachability, without a call. */
   health(): HealthState;
   /** Reachability, pinging the server unless a call answered within maxAgeMs. */
@@ -115,6 +121,10 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
     }
   }
   const handle = (orderId: string) => client.workflow.getHandle(orderWorkflowId(orderId));
+  // GROUP BY ExecutionStatus answers in one call; a server whose visibility store cannot group says so
+  // (INVALID_ARGUMENT) once, and from then on each status is counted on its own.
+  let groupBy = true;
+  const count = async (query: string) => call('countWorkflows', () => client.workflow.count(query));
 
   return {
     namespace,
@@ -211,6 +221,22 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
         service.describeTaskQueue({ namespace: ns, taskQueue: { name: taskQueue }, taskQueueType: TASK_QUEUE_KIND[kind] }),
       );
       return res.pollers?.length ?? 0;
+    },
+    async countOrders(scenario) {
+      const query = visibilityQuery({ scenario, limit: 0 });
+      if (groupBy) {
+        try {
+          const { groups } = await count(`${query} GROUP BY ExecutionStatus`);
+          // Each group's value comes back as a one-element list: [["Running"]].
+          return Object.fromEntries(groups.map((g) => [String([g.groupValues[0]].flat()[0]), g.count])) as OrderCounts;
+        } catch (err) {
+          const cause = (err as { cause?: unknown }).cause ?? err;
+          if (!(isGrpcServiceError(cause) && cause.code === 3 /* INVALID_ARGUMENT */)) throw err;
+          groupBy = false;
+        }
+      }
+      const counts = await Promise.all(LIST_STATUSES.map(async (status) => [status, (await count(visibilityQuery({ scenario, status, limit: 0 }))).count] as const));
+      return Object.fromEntries(counts.filter(([, n]) => n > 0));
     },
     health: () => health.state(),
     checkServer: (maxAgeMs = 2000) =>

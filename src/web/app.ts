@@ -11,13 +11,17 @@ import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { scenarioLabel } from '../metrics/console.js';
+import { createApiKeyService } from './api-key/service.js';
 import type { AppDeps, RouteContext } from './deps.js';
 import { requestMetrics } from './middleware/metrics.js';
 import { securityHeaders } from './middleware/security.js';
+import { createOperatorFigures } from './operator/figures.js';
 import { createOrderReader } from './orders/reader.js';
 import { createViews } from './render.js';
 import { renderError } from './respond.js';
+import { apiKeyRoutes } from './routes/api-key.js';
 import { homeRoutes } from './routes/home.js';
+import { operatorRoutes } from './routes/operator.js';
 import { opsRoutes } from './routes/ops.js';
 import { orderLiveRoutes } from './routes/order-live.js';
 import { ordersRoutes } from './routes/orders.js';
@@ -25,7 +29,7 @@ import { preflightRoutes } from './routes/preflight.js';
 import { workerRoutes } from './routes/worker.js';
 import { ProgressHub } from './sse/hub.js';
 
-export type { AppDeps, WorkerControl } from './deps.js';
+export type { AppDeps, GatewayKeyAdmin, WorkerControl, WorkerKeyControl } from './deps.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAX_FORM_BYTES = 16 * 1024;
@@ -51,6 +55,8 @@ export function createApp(deps: AppDeps): Hono {
     logger,
     metrics,
     workerControl: deps.workerControl,
+    apiKeys: createApiKeyService({ worker: deps.workerKeys, gateway: deps.gatewayAdmin, logger }),
+    operator: createOperatorFigures({ client: deps.client, config, logger }),
     newOrderId: deps.newOrderId ?? (() => String(randomInt(100_000, 1_000_000))),
     hub,
     views,
@@ -73,6 +79,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', orderLiveRoutes(ctx));
   app.route('/', workerRoutes(ctx));
   app.route('/', preflightRoutes(ctx));
+  app.route('/', operatorRoutes(ctx));
+  app.route('/', apiKeyRoutes(ctx));
   app.route('/', opsRoutes(ctx));
 
   app.notFound((c) => renderError(ctx, c, 404, 'Not found', 'There is nothing at this address.'));

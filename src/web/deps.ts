@@ -3,6 +3,9 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
 import type { OrderConsoleClient } from '../temporal/client.js';
+import type { GatewayAdminClient, WorkerControlClient } from '../temporal/worker-control-client.js';
+import type { ApiKeyService } from './api-key/service.js';
+import type { OperatorFigures } from './operator/figures.js';
 import type { ProgressHub } from './sse/hub.js';
 import type { Views } from './render.js';
 
@@ -15,6 +18,12 @@ export interface WorkerControl {
   deployFix(): Promise<string | void>;
 }
 
+/** The worker's API key, through its control channel (createWorkerControlClient fits as is). */
+export type WorkerKeyControl = Pick<WorkerControlClient, 'status' | 'setApiKey' | 'revokeApiKey'>;
+
+/** The demo gateway's key admin (createGatewayAdminClient fits as is); absent against Temporal Cloud. */
+export type GatewayKeyAdmin = Pick<GatewayAdminClient, 'listKeys' | 'issueKey' | 'revokeKey'>;
+
 export interface AppDeps {
   client: OrderConsoleClient;
   config: Config;
@@ -22,6 +31,10 @@ export interface AppDeps {
   metrics: ConsoleMetrics;
   /** Without it the "Deploy fix" button is shown disabled, with the manual command instead. */
   workerControl?: WorkerControl;
+  /** Without it the API key page explains how to connect the console to the worker's control channel. */
+  workerKeys?: WorkerKeyControl;
+  /** With it the API key panel runs in gateway mode (issue and revoke keys offline); without, in Cloud mode. */
+  gatewayAdmin?: GatewayKeyAdmin;
   /** How often the progress hub polls a watched order (default 400 ms). */
   pollIntervalMs?: number;
   /** Where views/ and public/ are (default: the project root's). */
@@ -33,6 +46,8 @@ export interface AppDeps {
 /** Everything a route module gets. */
 export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config' | 'logger' | 'metrics' | 'newOrderId'>> {
   workerControl: WorkerControl | undefined;
+  apiKeys: ApiKeyService;
+  operator: OperatorFigures;
   hub: ProgressHub;
   views: Views;
 }

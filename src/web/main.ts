@@ -12,7 +12,7 @@ import { createLogger } from '../logger.js';
 import { announceReady, onShutdown } from '../process/lifecycle.js';
 import { createConsoleMetrics } from '../metrics/console.js';
 import { createOrderConsoleClient, lazyConnection } from '../temporal/client.js';
-import { createWorkerControlClient } from '../temporal/worker-control-client.js';
+import { createGatewayAdminClient, createWorkerControlClient } from '../temporal/worker-control-client.js';
 import { createApp } from './app.js';
 
 async function main(): Promise<void> {
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger({
     name: 'web',
     level: config.logLevel,
-    secrets: () => [config.temporal.apiKey, config.worker.controlSecret].filter((s): s is string => !!s),
+    secrets: () => [config.temporal.apiKey, config.worker.controlSecret, config.gateway.adminSecret].filter((s): s is string => !!s),
   });
   // Started alone (no launcher, no TEMPORAL_ADDRESS): look for the dev server where `npm start` puts it.
   const options = connectionOptions(config.temporal, `localhost:${config.devServer.port}`);
@@ -30,7 +30,19 @@ async function main(): Promise<void> {
   // The "Deploy fix" button needs the worker's control channel; without its secret it stays disabled.
   const secret = config.worker.controlSecret;
   const workerControl = secret ? createWorkerControlClient({ url: config.worker.controlAddress, secret }) : undefined;
-  const app = createApp({ client: createOrderConsoleClient({ client, config, metrics }), config, logger, metrics, workerControl });
+  // The launcher hands the console the gateway's admin secret only when the gateway runs: its presence
+  // puts the API key panel in gateway mode (issue and revoke keys here); otherwise Cloud mode (paste a key).
+  const adminSecret = config.gateway.adminSecret;
+  const gatewayAdmin = adminSecret ? createGatewayAdminClient({ url: config.gateway.adminAddress, secret: adminSecret }) : undefined;
+  const app = createApp({
+    client: createOrderConsoleClient({ client, config, metrics }),
+    config,
+    logger,
+    metrics,
+    workerControl,
+    workerKeys: workerControl,
+    gatewayAdmin,
+  });
 
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }) as Server;
   server.on('error', (err: NodeJS.ErrnoException) => {

@@ -17,6 +17,8 @@ export interface ViewHelpers {
   phaseLabel(phase: OrderPhase): string;
   /** RUNNING, TIMED_OUT... as "Running", "Timed out". */
   statusLabel(status: string): string;
+  /** "12 s ago", "3 min ago": for figures that refresh while the room watches. */
+  ago(value: Date | string | null | undefined): string;
 }
 
 /** What the layout needs on every page. */
@@ -24,7 +26,7 @@ export interface LayoutData {
   title: string;
   health: HealthState;
   /** Which nav entry is current. */
-  nav?: 'home' | 'orders' | 'preflight';
+  nav?: 'home' | 'orders' | 'preflight' | 'operator' | 'api-key';
 }
 
 export interface Views {
@@ -52,6 +54,11 @@ export function createViews(viewsDir: string, uiUrl: string | undefined): Views 
     statusLabel: (status) => {
       const words = status.toLowerCase().replace(/_/g, ' ');
       return words.charAt(0).toUpperCase() + words.slice(1);
+    },
+    ago: (value) => {
+      if (!value) return '';
+      const seconds = Math.max(0, Math.round((Date.now() - new Date(value).getTime()) / 1000));
+      return seconds < 90 ? `${seconds} s ago` : seconds < 5400 ? `${Math.round(seconds / 60)} min ago` : `${Math.round(seconds / 3600)} h ago`;
     },
   };
   return {

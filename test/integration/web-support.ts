@@ -29,7 +29,7 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'pollIntervalMs' | 'newOrderId' | 'logger'>> {
+export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'pollIntervalMs' | 'newOrderId' | 'logger'>> {
   /** Temporal address; default the run's dev server. */
   address?: string;
   config?: Config;
@@ -53,6 +53,8 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     logger: options.logger ?? createLogger({ name: 'web-test', level: 'error', json: true }),
     pollIntervalMs: options.pollIntervalMs ?? 100,
     workerControl: options.workerControl,
+    workerKeys: options.workerKeys,
+    gatewayAdmin: options.gatewayAdmin,
     newOrderId: options.newOrderId,
   });
   return {

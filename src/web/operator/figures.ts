@@ -1,0 +1,133 @@
+/**
+ * The operator page's live figures: orders by scenario and status (Temporal visibility counts), activity
+ * retries in the last minute (the worker's Prometheus counters) and the workers polling each task queue.
+ * One shared read serves every open operator page, so ten pages cost the Temporal server what one does.
+ */
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { SCENARIOS, type Scenario } from '../../temporal/contract.js';
+import type { OrderConsoleClient, OrderCounts, TaskQueueKind } from '../../temporal/client.js';
+import { temporalProblem } from '../respond.js';
+import { scenarioTitle } from '../scenarios.js';
+import { sharedRead } from '../shared-read.js';
+import { RetryWindow, scrapeFailures, type RetryCount } from './worker-metrics.js';
+
+export interface ScenarioRow {
+  scenario: Scenario;
+  title: string;
+  running: number;
+  completed: number;
+  failed: number;
+  /** Terminated, cancelled, timed out. */
+  other: number;
+  /** Activity retries in the window; undefined while the worker's metrics cannot be read. */
+  retries: number | undefined;
+}
+
+export interface QueueRow {
+  namespace: string;
+  taskQueue: string;
+  kind: TaskQueueKind;
+  pollers: number | undefined;
+  problem: string | undefined;
+}
+
+export type RetryFigures =
+  | { reachable: true; windowSeconds: number; total: number; series: RetryCount[] }
+  | { reachable: false; detail: string };
+
+export interface OperatorView {
+  at: Date;
+  rows: ScenarioRow[];
+  totals: Omit<ScenarioRow, 'scenario' | 'title'>;
+  /** Set when visibility could not be counted (the server is down, say). */
+  ordersProblem: string | undefined;
+  retries: RetryFigures;
+  queues: QueueRow[];
+}
+
+export interface OperatorFigures {
+  read(): Promise<OperatorView>;
+}
+
+export interface OperatorFiguresDeps {
+  client: OrderConsoleClient;
+  config: Pick<Config, 'temporal' | 'taskQueue' | 'nexus' | 'worker'>;
+  logger: Logger;
+  /** How long one read serves every page (default 1.5 s; pages refresh every 2 s). */
+  cacheMs?: number;
+}
+
+export function createOperatorFigures({ client, config, logger, cacheMs = 1500 }: OperatorFiguresDeps): OperatorFigures {
+  const window = new RetryWindow();
+  const { nexus } = config;
+  // The handler's queue can only be described here when it lives on the console's own server.
+  const nexusHere = (nexus.handler.address ?? config.temporal.address) === config.temporal.address;
+  const queues: [string, string, TaskQueueKind][] = [
+    [config.temporal.namespace, config.taskQueue, 'workflow'],
+    [config.temporal.namespace, config.taskQueue, 'activity'],
+    [nexus.handler.namespace, nexus.taskQueue, 'workflow'],
+    [nexus.handler.namespace, nexus.taskQueue, 'nexus'],
+  ];
+
+  const readRetries = async (): Promise<RetryFigures> => {
+    try {
+      window.add(Date.now(), await scrapeFailures(config.worker.metricsAddress));
+    } catch (err) {
+      logger.debug('Worker metrics unreachable', { address: config.worker.metricsAddress, error: (err as Error).message });
+      return { reachable: false, detail: `Worker metrics unreachable at ${config.worker.metricsAddress} (${(err as Error).message}).` };
+    }
+    const { series, coveredMs } = window.increase();
+    return { reachable: true, windowSeconds: Math.round(coveredMs / 1000), total: series.reduce((n, s) => n + s.count, 0), series };
+  };
+
+  const readQueue = async ([namespace, taskQueue, kind]: (typeof queues)[number]): Promise<QueueRow> => {
+    if (namespace === nexus.handler.namespace && !nexusHere) {
+      return { namespace, taskQueue, kind, pollers: undefined, problem: 'on another server' };
+    }
+    try {
+      return { namespace, taskQueue, kind, pollers: await client.pollerCount(namespace, taskQueue, kind), problem: undefined };
+    } catch (err) {
+      return { namespace, taskQueue, kind, pollers: undefined, problem: temporalProblem(err) };
+    }
+  };
+
+  const read = async (): Promise<OperatorView> => {
+    const [counts, retries, queueRows] = await Promise.all([
+      Promise.allSettled(SCENARIOS.map((s) => client.countOrders(s))),
+      readRetries(),
+      Promise.all(queues.map(readQueue)),
+    ]);
+    const failure = counts.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    const rows = SCENARIOS.map((scenario, i) => {
+      const result = counts[i]!;
+      const row = countsRow(result.status === 'fulfilled' ? result.value : {});
+      const retried = retries.reachable ? retries.series.filter((s) => s.scenario === scenario).reduce((n, s) => n + s.count, 0) : undefined;
+      return { scenario, title: scenarioTitle(scenario), ...row, retries: retried };
+    });
+    const sum = (pick: (r: ScenarioRow) => number) => rows.reduce((n, r) => n + pick(r), 0);
+    return {
+      at: new Date(),
+      rows,
+      totals: {
+        running: sum((r) => r.running), completed: sum((r) => r.completed), failed: sum((r) => r.failed), other: sum((r) => r.other),
+        // Every series, including any a worker labels with a scenario this console does not know.
+        retries: retries.reachable ? retries.total : undefined,
+      },
+      ordersProblem: failure ? temporalProblem(failure.reason) : undefined,
+      retries,
+      queues: queueRows,
+    };
+  };
+
+  const shared = sharedRead(read, cacheMs);
+  return { read: () => shared.get() };
+}
+
+function countsRow(counts: OrderCounts): Pick<ScenarioRow, 'running' | 'completed' | 'failed' | 'other'> {
+  const all = Object.values(counts).reduce((n, c) => n + (c ?? 0), 0);
+  const running = counts.Running ?? 0;
+  const completed = counts.Completed ?? 0;
+  const failed = counts.Failed ?? 0;
+  return { running, completed, failed, other: all - running - completed - failed };
+}
