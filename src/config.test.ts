@@ -37,6 +37,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ ORDER_DEMO_TIME_SCALE: '0.05' }).web.timeScale).toBe(0.05);
   });
 
+  it('gives each worker process its own metrics and health addresses, and checks the metrics ones', () => {
+    const config = loadConfig({});
+    expect(config.worker).toMatchObject({ metricsAddress: '127.0.0.1:9464', controlAddress: '127.0.0.1:9465' });
+    expect(config.shippingWorker).toEqual({ metricsAddress: '127.0.0.1:9466', healthAddress: '127.0.0.1:9467' });
+    const custom = loadConfig({ SHIPPING_WORKER_METRICS_ADDRESS: '[::1]:19466', SHIPPING_WORKER_HEALTH_ADDRESS: 'localhost:19467' });
+    expect(custom.shippingWorker).toEqual({ metricsAddress: '[::1]:19466', healthAddress: 'localhost:19467' });
+    // The SDK's exporter binds IP addresses only, and the worker reads its own metrics back: no port 0.
+    expect(() => loadConfig({ WORKER_METRICS_ADDRESS: 'localhost:9464' })).toThrow(/WORKER_METRICS_ADDRESS/);
+    expect(() => loadConfig({ SHIPPING_WORKER_METRICS_ADDRESS: '127.0.0.1:0' })).toThrow(/SHIPPING_WORKER_METRICS_ADDRESS/);
+    expect(() => loadConfig({ WORKER_METRICS_ADDRESS: '127.0.0.1' })).toThrow(ConfigError);
+  });
+
   it('recognises loopback addresses', () => {
     expect(isLoopback('localhost:7233')).toBe(true);
     expect(isLoopback('127.0.0.1:1')).toBe(true);

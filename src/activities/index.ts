@@ -6,6 +6,7 @@
 import { ACTIVITY } from '../temporal/contract.js';
 import type { Logger } from '../logger.js';
 import { callInfo, type CallInfo } from './context.js';
+import { configuredLedger, type PaymentLedger } from './ledger.js';
 import * as order from './order.js';
 import { createGetShippingEndpoint, createShipOrder } from './shipping.js';
 
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   shippingEndpoint?: string;
   /** Source of randomness for simulated durations; injectable for tests. */
   random?: () => number;
+  /** The payment provider's ledger (at most one charge and one refund per order); default: the file config names, if any. */
+  ledger?: PaymentLedger;
 }
 
 /** Local activity name of the NexusOperation scenario's endpoint lookup (not part of the wire contract). */
@@ -30,13 +33,14 @@ export const GET_SHIPPING_ENDPOINT = 'GetShippingEndpoint';
 
 export function createActivities(deps: ActivityDeps) {
   const wrap = instrument(deps);
+  const ledger = 'ledger' in deps ? deps.ledger : configuredLedger();
   return {
     [ACTIVITY.getItems]: wrap(order.getItems),
     [ACTIVITY.checkFraud]: wrap(order.checkFraud),
     [ACTIVITY.prepareShipment]: wrap(order.prepareShipment),
     [ACTIVITY.undoPrepareShipment]: wrap(order.undoPrepareShipment),
-    [ACTIVITY.chargeCustomer]: wrap(order.chargeCustomer),
-    [ACTIVITY.undoChargeCustomer]: wrap(order.undoChargeCustomer),
+    [ACTIVITY.chargeCustomer]: wrap(order.createChargeCustomer(ledger)),
+    [ACTIVITY.undoChargeCustomer]: wrap(order.createUndoChargeCustomer(ledger)),
     [ACTIVITY.shipOrder]: wrap(createShipOrder(deps.random)),
     [GET_SHIPPING_ENDPOINT]: wrap(createGetShippingEndpoint(deps.shippingEndpoint)),
   };

@@ -3,7 +3,7 @@
  * here too) and all activities, on the orders task queue. Its handle can redeploy in place: the fixed
  * RecoverableFailure code replaces the running Worker without restarting the process.
  */
-import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityHooks } from '../activities/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +26,8 @@ export interface OrdersWorkerHandle {
   readonly taskQueue: string;
   /** Whether the running code has the RecoverableFailure fix. */
   readonly fixed: boolean;
+  /** State of the Worker serving now (STOPPING or STOPPED for a moment while a redeploy swaps it). */
+  readonly state: State;
   /** Polls until shutdown(); keeps going across redeploys. Rejects on a fatal worker error. */
   run(): Promise<void>;
   /** Stops polling, lets in-flight tasks finish (up to the grace time) and resolves when run() has. */
@@ -99,6 +101,9 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
     taskQueue: config.taskQueue,
     get fixed() {
       return fixed;
+    },
+    get state() {
+      return current.getState();
     },
     run() {
       running ??= loop();

@@ -1,7 +1,8 @@
-/** What both worker entry points share: connecting with a clear error, signal handling, exit reporting. */
-import { NativeConnection } from '@temporalio/worker';
+/** What both worker entry points share: connecting with a clear error, start-up readiness, exit reporting. */
+import { inspect } from 'node:util';
+import { NativeConnection, type State } from '@temporalio/worker';
 import { ConfigError, connectionOptions, type TemporalTarget } from '../config.js';
-import type { Logger } from '../logger.js';
+import { redact } from '../logger.js';
 
 /** An expected startup failure whose message is the whole story (no stack trace needed). */
 export class StartupError extends Error {
@@ -20,28 +21,28 @@ export async function connectWorker(target: TemporalTarget, fallbackAddress?: st
   }
 }
 
-/** First SIGINT/SIGTERM stops gracefully; a second one exits at once. */
-export function onShutdownSignals(stop: () => Promise<void>, logger: Logger): void {
-  let stopping = false;
-  const handler = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      logger.warn('Second signal: exiting without waiting', { signal });
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info('Shutting down', { signal });
-    stop().catch((err: unknown) => {
-      logger.error('Shutdown failed', { error: err as Error });
-      process.exit(1);
-    });
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+/**
+ * Resolves once the Worker reports RUNNING (the launcher waits for this before it says the demo is up);
+ * rejects if `run` ends first. Worker.run() has no "started" event, hence the short polling.
+ */
+export async function untilRunning(state: () => State, run: Promise<unknown>): Promise<void> {
+  let ended: unknown;
+  const watch = run.then(
+    () => (ended = new Error('The worker stopped before it was running.')),
+    (err: unknown) => (ended = err ?? new Error('The worker failed during start-up.')),
+  );
+  while (state() !== 'RUNNING') {
+    if (ended !== undefined) throw ended;
+    await Promise.race([watch, new Promise((resolve) => setTimeout(resolve, 25))]);
+  }
 }
 
-/** For `main().catch(exitWithError)`: one line for expected failures, the full error otherwise. */
-export function exitWithError(err: unknown): never {
-  if (err instanceof StartupError || err instanceof ConfigError) console.error(`error: ${err.message}`);
-  else console.error(err);
+/**
+ * For `main().catch(...)`: one line for expected failures, the full error otherwise, with every secret
+ * (API keys, control secret) taken out: a native error may quote what it was given.
+ */
+export function exitWithError(err: unknown, secrets: Iterable<string> = []): never {
+  const text = err instanceof StartupError || err instanceof ConfigError ? `error: ${err.message}` : inspect(err);
+  console.error(redact(text, secrets));
   process.exit(1);
 }

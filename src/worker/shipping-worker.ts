@@ -2,7 +2,7 @@
  * The shipping team's worker: handles the Nexus shipping service in its own namespace and runs the
  * ShippingWorkflows it starts, with their ShipOrder activity.
  */
-import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityHooks } from '../activities/index.js';
 import { ACTIVITY } from '../temporal/contract.js';
 import type { Config } from '../config.js';
@@ -24,6 +24,7 @@ export interface ShippingWorkerOptions {
 export interface ShippingWorkerHandle {
   readonly namespace: string;
   readonly taskQueue: string;
+  readonly state: State;
   run(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -45,6 +46,9 @@ export async function createShippingWorker(options: ShippingWorkerOptions): Prom
   return {
     namespace: config.nexus.handler.namespace,
     taskQueue: config.nexus.taskQueue,
+    get state() {
+      return worker.getState();
+    },
     run() {
       running ??= worker.run();
       return running;

@@ -1,26 +1,31 @@
-/** Entry point of the Nexus shipping handler worker process (`npm run worker:shipping`). */
+/**
+ * Entry point of the Nexus shipping handler worker process (`npm run worker:shipping`): the worker, and its
+ * own Prometheus and health endpoints (a separate process cannot share the orders worker's ports).
+ */
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { connectWorker, exitWithError, onShutdownSignals } from './process.js';
-import { installRuntime } from './runtime.js';
+import { connectWorker, exitWithError } from './process.js';
+import { runWorkerProcess } from './serve.js';
 import { createShippingWorker } from './shipping-worker.js';
+
+const secrets = new Set<string>();
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const secrets = [config.nexus.handler.apiKey].filter((s): s is string => !!s);
+  if (config.nexus.handler.apiKey) secrets.add(config.nexus.handler.apiKey);
   const logger = createLogger({ name: 'shipping', level: config.logLevel, secrets: () => secrets });
-  installRuntime(logger);
-  // The handler may live on another server; without its own address it shares the orders server.
-  const connection = await connectWorker(config.nexus.handler, config.temporal.address);
-  try {
-    const worker = await createShippingWorker({ config, connection, logger });
-    onShutdownSignals(() => worker.shutdown(), logger);
-    logger.info('Shipping worker started', { namespace: worker.namespace, taskQueue: worker.taskQueue });
-    await worker.run();
-    logger.info('Shipping worker stopped');
-  } finally {
-    await connection.close();
-  }
+  await runWorkerProcess({
+    name: 'Shipping worker',
+    component: 'shipping-worker',
+    logger,
+    logLevel: config.logLevel,
+    metrics: { address: config.shippingWorker.metricsAddress, setting: 'SHIPPING_WORKER_METRICS_ADDRESS' },
+    ops: { address: config.shippingWorker.healthAddress, setting: 'SHIPPING_WORKER_HEALTH_ADDRESS' },
+    // The handler may live on another server; without its own address it shares the orders server.
+    connect: () => connectWorker(config.nexus.handler, config.temporal.address),
+    create: (connection, activityHooks) => createShippingWorker({ config, connection, logger, activityHooks }),
+    describe: (worker) => ({ namespace: worker.namespace, taskQueue: worker.taskQueue }),
+  });
 }
 
-main().catch(exitWithError);
+main().catch((err: unknown) => exitWithError(err, secrets));

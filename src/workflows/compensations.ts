@@ -2,7 +2,9 @@
  * Saga bookkeeping: a step registers its undo before it runs (the step may fail after a partial effect,
  * e.g. a charge that timed out), and on failure the undos run newest first.
  */
-import { CancellationScope, log, TemporalFailure } from '@temporalio/workflow';
+import { CancellationScope, log, metricMeter, TemporalFailure, workflowInfo } from '@temporalio/workflow';
+import { NO_SCENARIO, WORKER_METRICS } from '../metrics/names.js';
+import { scenarioOf } from '../temporal/contract.js';
 import type { FlowState } from './order-state.js';
 
 interface Compensation {
@@ -30,12 +32,17 @@ export class Compensations {
 
   /** Runs every registered undo, newest first. Never throws: the caller rethrows the original error. */
   async runAll(): Promise<void> {
+    const { name: metric, help } = WORKER_METRICS.compensations;
+    // The SDK's workflow meter records nothing while replaying: each compensation is counted once, when it runs.
+    const counted = metricMeter.createCounter(metric, undefined, help);
+    const scenario = scenarioOf(workflowInfo().workflowType) ?? NO_SCENARIO;
     // Non-cancellable: a cancelled order must still be undone.
     await CancellationScope.nonCancellable(async () => {
       for (const { name, run } of [...this.stack].reverse()) {
         try {
           await run();
           this.state.compensations.push(name);
+          counted.add(1, { scenario, compensation: name });
         } catch (err) {
           log.error('Compensation failed', { compensation: name, error: (err as Error).message });
         }

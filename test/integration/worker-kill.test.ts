@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getProgressQuery, orderWorkflowId, PROGRESS, type OrderResult } from '../../src/temporal/contract.js';
 import { uniqueTaskQueue } from '../support/env.js';
 import { historyOf, ofType } from '../support/history.js';
+import { freePort } from '../support/worker-process.js';
 import { newOrderId, waitFor } from '../support/workers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -45,6 +46,9 @@ async function startWorkerProcess(): Promise<ChildProcess> {
       HOME: process.env.HOME,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: taskQueue,
+      // Free ports: the defaults may belong to a demo running on this machine, or to another suite.
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+      WORKER_CONTROL_ADDRESS: `127.0.0.1:${await freePort()}`,
       LOG_LEVEL: 'info',
     },
   });
@@ -97,5 +101,7 @@ describe('worker crash', () => {
     await stop(second);
     expect(outputs.get(second)).toContain('Orders worker stopped');
     expect(outputs.get(first)).not.toContain('Orders worker stopped');
+    // Started without WORKER_CONTROL_SECRET: it says why it has no control channel.
+    expect(outputs.get(first)).toContain('No WORKER_CONTROL_SECRET');
   });
 });

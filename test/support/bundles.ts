@@ -11,7 +11,7 @@ import { workflowsPath, type BundleProvider, type WorkflowEntry } from '../../sr
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CACHE_DIR = path.join(ROOT, '.cache', 'test-bundles');
-const SOURCES = ['src/workflows', 'src/temporal/contract.ts', 'src/nexus/api.ts', 'node_modules/@temporalio/workflow/package.json'];
+const SOURCES = ['src/workflows', 'src/temporal/contract.ts', 'src/nexus/api.ts', 'src/metrics/names.ts', 'node_modules/@temporalio/workflow/package.json'];
 
 function sourcesHash(): string {
   const hash = createHash('sha256');

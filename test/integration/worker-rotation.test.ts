@@ -1,0 +1,120 @@
+/**
+ * API-key rotation through the REAL orders worker entry point (a child process) behind the key-checking
+ * gateway: revoking key A stalls an order and shows up in the worker's status as rejected polls and in
+ * /readyz; key B sent over the control channel lets the same process finish the order. Closing the gateway
+ * makes /readyz say the server is unreachable. No key or secret ever appears in the worker's output.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
+import { getProgressQuery, orderWorkflowId, PROGRESS, workflowTypeOf, type OrderResult } from '../../src/temporal/contract.js';
+import { createWorkerControlClient, type WorkerControlClient } from '../../src/temporal/worker-control-client.js';
+import { captureLogs, eventually } from '../support/capture.js';
+import { uniqueTaskQueue } from '../support/env.js';
+import { historyOf, ofType } from '../support/history.js';
+import { getJson, startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { newOrderId, waitFor } from '../support/workers.js';
+
+const { PendingWorkflowTaskState, PendingActivityState } = temporal.api.enums.v1;
+
+describe('rotating the orders worker\'s API key without a restart', () => {
+  const { logger } = captureLogs('gateway');
+  const controlSecret = randomBytes(24).toString('base64url');
+  const adminSecret = randomBytes(24).toString('base64url');
+  const taskQueue = uniqueTaskQueue('rotate');
+  const secrets: string[] = [controlSecret, adminSecret];
+  let gw: RunningGateway;
+  let worker: WorkerProcess;
+  let control: WorkerControlClient;
+  let connection: Connection;
+  let client: Client;
+
+  beforeAll(async () => {
+    gw = await runGateway({ upstream: inject('temporalAddress'), listen: '127.0.0.1:0', adminAddress: '127.0.0.1:0', adminSecret }, logger);
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    client = new Client({ connection });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await connection?.close();
+    await gw?.close();
+  });
+
+  it('stalls on a revoked key, reports the rejected polls, and finishes the order on key B', { timeout: 240_000 }, async () => {
+    const a = gw.keys.issue('worker A');
+    secrets.push(a.key);
+    // Debug logs: the most the worker ever prints, all of it checked for keys at the end.
+    worker = await startWorkerProcess({ temporalAddress: gw.gateway.address, apiKey: a.key, controlSecret, taskQueue, logLevel: 'debug' });
+    control = createWorkerControlClient({ url: worker.controlUrl, secret: controlSecret });
+    expect(await control.status()).toMatchObject({ apiKey: { fingerprint: a.fingerprint, revoked: false }, pollRejections: { count: 0, lastAt: null } });
+    expect((await getJson(`${worker.controlUrl}/readyz`)).status).toBe(200);
+
+    const orderId = newOrderId();
+    const handle = await client.workflow.start(workflowTypeOf('HappyPath'), {
+      taskQueue,
+      workflowId: orderWorkflowId(orderId),
+      // Slow enough that the revocation lands mid-order (timers 0.5/0.5/1.5 s, shipping 0.5–2 s).
+      args: [{ OrderId: orderId, Address: '7 Rotation Rd', TimeScale: 0.5 }],
+    });
+    await waitFor(() => handle.query(getProgressQuery), (p) => p >= PROGRESS.fraudChecked, 'progress 25');
+
+    gw.keys.revoke(a.id);
+    await eventually('rejected polls in the worker status', async () => (await control.status()).pollRejections.count > 0);
+    const rejected = (await control.status()).pollRejections;
+    expect(Date.parse(rejected.lastAt ?? '')).toBeGreaterThan(0);
+    const unready = await getJson(`${worker.controlUrl}/readyz`);
+    expect(unready).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { worker: 'RUNNING', server: 'UNAUTHENTICATED' } } });
+    expect((await getJson(`${worker.controlUrl}/healthz`)).status).toBe(200);
+
+    // Stalled: a task waits for a worker that cannot fetch it, and stays waiting while rejections go on.
+    const stalled = async () => {
+      const { status, raw } = await handle.describe();
+      const waiting =
+        raw.pendingWorkflowTask?.state === PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED ||
+        (raw.pendingActivities ?? []).some((act) => act.state === PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED);
+      return status.name === 'RUNNING' && waiting;
+    };
+    await eventually('the order to wait for the worker', stalled);
+    await eventually('more rejected polls', async () => (await control.status()).pollRejections.count > rejected.count);
+    expect(await stalled()).toBe(true);
+
+    const b = gw.keys.issue('worker B');
+    secrets.push(b.key);
+    expect(await control.setApiKey(b.key)).toMatchObject({ fingerprint: b.fingerprint, revoked: false });
+    expect(((await handle.result()) as OrderResult).address).toBe('7 Rotation Rd');
+    expect(gw.keys.get(b.id)!.accepted).toBeGreaterThan(0);
+    // The server answers key B at once; readiness also waits out the window of recent poll failures.
+    expect((await getJson(`${worker.controlUrl}/readyz`)).body.checks.server).toBe('ok');
+
+    // One process did all the work: the same worker identity on every workflow task, and it never exited.
+    const identities = ofType(await historyOf(handle), 'WorkflowTaskStarted').map((e) => e.attributes.identity as string);
+    expect(new Set(identities).size).toBe(1);
+    expect(worker.child.exitCode).toBeNull();
+  });
+
+  it('reports the server unreachable in /readyz when the gateway goes away, while /healthz stays 200', async () => {
+    await gw.close();
+    const readyz = () => getJson(`${worker.controlUrl}/readyz`);
+    await eventually('readyz to see the server gone', async () => (await readyz()).body.checks.server !== 'ok');
+    expect((await readyz()).status).toBe(503);
+    expect((await readyz()).body).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/did not answer/) });
+    expect((await getJson(`${worker.controlUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('never prints key A, key B or the secrets, nor serves them, and logs the rotation by fingerprint only', async () => {
+    const served = await Promise.all(
+      [worker.metricsUrl, `${worker.controlUrl}/readyz`].map(async (url) => (await fetch(url)).text()),
+    );
+    served.push(JSON.stringify(await control.status()));
+    for (const text of served) for (const secret of secrets) expect(text).not.toContain(secret);
+    await worker.stop();
+    const output = worker.output.join('\n');
+    expect(output).toContain('API key rotated');
+    expect(output).toContain('Orders worker stopped');
+    expect(secrets.length).toBe(4);
+    for (const secret of secrets) expect(output).not.toContain(secret);
+  });
+});
