@@ -1,0 +1,89 @@
+/**
+ * What a browser suite clicks through: the real console (createApp) listening on a free loopback port,
+ * talking to the run's dev server, with the file's own in-process workers on a task queue of its own.
+ * Orders placed through the UI run at ORDER_DEMO_TIME_SCALE pace; the human wait stays at 60 s, so the
+ * address forms stay up while the test types.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { orderWorkflowId } from '../../../src/temporal/contract.js';
+import { startTestConsole } from '../../integration/web-support.js';
+import type { TestConsole } from '../../integration/web-support.js';
+import { testConfig } from '../../support/env.js';
+import { startTestWorkers } from '../../support/workers.js';
+import type { TestWorkers } from '../../support/workers.js';
+
+export interface BrowserStack {
+  /** The console's base URL, e.g. http://127.0.0.1:40123 (no trailing slash). */
+  url: string;
+  workers: TestWorkers;
+  /** The console's app, metrics and client. */
+  web: TestConsole;
+  /** How many workflow executions ever had this order's workflow id (visibility, so polled until one shows). */
+  workflowCount(orderId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface BrowserStackOptions {
+  /** Task queue prefix. */
+  name: string;
+  /** Run the Nexus shipping worker too. */
+  shipping?: boolean;
+  /** ORDER_DEMO_TIME_SCALE of the console (default 0.2: fast, yet each state lasts long enough to see). */
+  timeScale?: number;
+  /** Wire the "Deploy fix" button to an in-place redeploy of this file's orders worker. */
+  deployFix?: boolean;
+}
+
+export async function startBrowserStack(options: BrowserStackOptions): Promise<BrowserStack> {
+  const workers = await startTestWorkers({ name: options.name, shipping: options.shipping });
+  const config = testConfig({
+    TEMPORAL_TASK_QUEUE: workers.config.taskQueue,
+    ORDER_DEMO_TIME_SCALE: String(options.timeScale ?? 0.2),
+  });
+  const web = startTestConsole({
+    config,
+    pollIntervalMs: 100,
+    workerControl: options.deployFix ? { deployFix: () => workers.orders.redeploy({ fixed: true }) } : undefined,
+  });
+  let server: Server;
+  try {
+    server = await listen(web);
+  } catch (err) {
+    await web.close();
+    await workers.stop();
+    throw err;
+  }
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    workers,
+    web,
+    async workflowCount(orderId) {
+      const query = `WorkflowId = "${orderWorkflowId(orderId)}"`;
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const { count } = await workers.client.workflow.count(query);
+        if (count > 0 || Date.now() > deadline) return count;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+    async close() {
+      // Open SSE streams would keep close() waiting: end them first.
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await web.close();
+      await workers.stop();
+    },
+  };
+}
+
+function listen(web: TestConsole): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: web.app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
