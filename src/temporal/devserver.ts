@@ -73,12 +73,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
+  let stopping = false;
   const collect = (chunk: Buffer): void => {
     for (const line of chunk.toString().split('\n')) {
       if (!line.trim()) continue;
       tail.push(line);
       if (tail.length > 20) tail.shift();
-      if (/error|fatal|panic/i.test(line)) options.onLog?.(line);
+      // Only real errors reach the presenter; the server's own shutdown chatter (dial warnings) does not.
+      if (!stopping && /level=(ERROR|FATAL)|panic:/.test(line)) options.onLog?.(line);
     }
   };
   child.stdout?.on('data', collect);
@@ -90,7 +92,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     port,
     uiUrl: uiPort === undefined ? undefined : `http://localhost:${uiPort}`,
     child,
-    stop: () => stopChild(child),
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
   };
   try {
     await waitUntilServing(address, child, tail);
