@@ -23,6 +23,10 @@ export interface CliOptions {
   root: string;
   /** Progress lines for the person waiting. */
   say: (line: string) => void;
+  /** Try the SDK's download before building (default true; tests of the other routes turn it off). */
+  sdkDownload?: boolean;
+  /** Where to look for `temporal` and `go` (default: the PATH of this process). */
+  searchPath?: string;
 }
 
 export interface ResolvedCli {
@@ -35,7 +39,7 @@ export function projectCliPath(root: string): string {
 }
 
 /** Resolves the CLI without building anything; undefined when only a download or build would help. */
-export function findCli(options: Omit<CliOptions, 'say'>): ResolvedCli | undefined {
+export function findCli(options: Omit<CliOptions, 'say' | 'sdkDownload'>): ResolvedCli | undefined {
   if (options.explicitPath) {
     if (!isExecutable(options.explicitPath)) {
       throw new CliUnavailableError(
@@ -45,7 +49,7 @@ export function findCli(options: Omit<CliOptions, 'say'>): ResolvedCli | undefin
     }
     return { path: options.explicitPath, source: 'TEMPORAL_CLI_PATH' };
   }
-  const onPath = whichTemporal();
+  const onPath = whichTemporal(options.searchPath ?? process.env.PATH ?? '');
   if (onPath) return { path: onPath, source: 'PATH' };
   const cached = projectCliPath(options.root);
   if (isExecutable(cached)) return { path: cached, source: 'project cache' };
@@ -55,13 +59,13 @@ export function findCli(options: Omit<CliOptions, 'say'>): ResolvedCli | undefin
 export async function ensureCli(options: CliOptions): Promise<ResolvedCli> {
   const found = findCli(options);
   if (found) return found;
-  const downloaded = await trySdkDownload(options);
+  const downloaded = options.sdkDownload === false ? undefined : await trySdkDownload(options);
   if (downloaded) return downloaded;
   return goInstall(options);
 }
 
-function whichTemporal(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+function whichTemporal(searchPath: string): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
     const candidate = path.join(dir, 'temporal');
     if (dir && isExecutable(candidate) && spawnSync(candidate, ['--version'], { timeout: 10_000 }).status === 0) {
       return candidate;
@@ -112,7 +116,8 @@ function findDownloaded(dir: string): string | undefined {
 }
 
 async function goInstall(options: CliOptions): Promise<ResolvedCli> {
-  if (spawnSync('go', ['version'], { timeout: 10_000 }).status !== 0) {
+  const env = { ...process.env, PATH: options.searchPath ?? process.env.PATH };
+  if (spawnSync('go', ['version'], { timeout: 10_000, env }).status !== 0) {
     throw new CliUnavailableError(
       'No Temporal CLI was found and Go is not installed, so it cannot be built here. Do one of: install the ' +
         `Temporal CLI (https://docs.temporal.io/cli) and put \`temporal\` on your PATH; set TEMPORAL_CLI_PATH to an ` +
