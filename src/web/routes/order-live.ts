@@ -9,7 +9,7 @@ import type { RouteContext } from '../deps.js';
 import type { HubMessage } from '../sse/hub.js';
 import { isHtmx, renderError, temporalProblem } from '../respond.js';
 import { addressProblem, field, orderIdProblem } from '../validate.js';
-import { orderData, renderLiveRegions, renderOrderPage } from './order-page.js';
+import { orderData, regionDigest, renderLiveRegions, renderOrderPage } from './order-page.js';
 import type { AddressFormState } from './order-page.js';
 
 /** Browsers wait this long before reconnecting a dropped stream. */
@@ -22,7 +22,7 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
     .get('/orders/:orderId/events', (c) => {
       const orderId = c.req.param('orderId');
       if (orderIdProblem(orderId)) return c.text('Not an order id', 400);
-      return streamSSE(c, (stream) => watch(ctx, orderId, stream));
+      return streamSSE(c, (stream) => watch(ctx, orderId, stream, c.req.query('seen')));
     })
     .post('/orders/:orderId/address', async (c) => {
       const orderId = c.req.param('orderId');
@@ -61,10 +61,14 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
     });
 }
 
-/** One browser watching one order, until the order ends or the browser leaves. */
-async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi): Promise<void> {
+/**
+ * One browser watching one order, until the order ends or the browser leaves. `seen`: the digests of the
+ * regions the page was rendered with (see renderOrderPage), which the stream does not send again.
+ */
+async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi, seen = ''): Promise<void> {
   ctx.metrics.sseViewers.inc();
-  const sent = { progress: '', panel: '' };
+  const [progress = '', panel = ''] = seen.split('.');
+  const sent = { progress, panel };
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let writes = stream.writeSSE({ event: 'hello', data: orderId, retry: RECONNECT_MS });
@@ -77,8 +81,9 @@ async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi
     // Only regions that changed are sent: a form being typed into is not replaced by an identical copy.
     const regions = renderLiveRegions(ctx, message.view);
     for (const region of ['progress', 'panel'] as const) {
-      if (regions[region] === sent[region]) continue;
-      sent[region] = regions[region];
+      const digest = regionDigest(regions[region]);
+      if (digest === sent[region]) continue;
+      sent[region] = digest;
       await stream.writeSSE({ event: region, data: regions[region] });
     }
     if (message.view.terminal) {

@@ -3,6 +3,7 @@
  * sends (progress and panel), built from the same data by orderData(), so the first render and the
  * live updates cannot drift apart.
  */
+import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { RouteContext } from '../deps.js';
@@ -33,7 +34,16 @@ export function orderData(ctx: Pick<RouteContext, 'workerControl'>, view: OrderV
 export function renderOrderPage(
   ctx: RouteContext, c: Context, view: OrderView, address?: AddressFormState, status: ContentfulStatusCode = 200,
 ): Response {
-  return renderPage(ctx, c, 'order', { title: `Order ${view.orderId}`, ...orderData(ctx, view, address) }, status);
+  const regions = renderLiveRegions(ctx, view);
+  // Tells the stream what the page already shows, so its first message does not replace (and wipe a form
+  // being typed into) with an identical copy.
+  const seen = `${regionDigest(regions.progress)}.${regionDigest(regions.panel)}`;
+  return renderPage(ctx, c, 'order', { title: `Order ${view.orderId}`, ...orderData(ctx, view, address), seen }, status);
+}
+
+/** A short fingerprint of a rendered region: what the stream compares to decide whether to send it. */
+export function regionDigest(html: string): string {
+  return createHash('sha256').update(html).digest('base64url').slice(0, 16);
 }
 
 /** The two regions the SSE stream swaps, rendered exactly as the page renders them. */

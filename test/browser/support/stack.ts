@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { orderWorkflowId } from '../../../src/temporal/contract.js';
+import type { OrderResult } from '../../../src/temporal/contract.js';
 import { startTestConsole } from '../../integration/web-support.js';
 import type { TestConsole } from '../../integration/web-support.js';
 import { testConfig } from '../../support/env.js';
@@ -20,6 +21,8 @@ export interface BrowserStack {
   workers: TestWorkers;
   /** The console's app, metrics and client. */
   web: TestConsole;
+  /** The order workflow's result, straight from Temporal (waits for it to close). */
+  resultOf(orderId: string): Promise<OrderResult>;
   /** How many workflow executions ever had this order's workflow id (visibility, so polled until one shows). */
   workflowCount(orderId: string): Promise<number>;
   close(): Promise<void>;
@@ -61,6 +64,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     url: `http://127.0.0.1:${port}`,
     workers,
     web,
+    resultOf: async (orderId) => (await workers.client.workflow.getHandle(orderWorkflowId(orderId)).result()) as OrderResult,
     async workflowCount(orderId) {
       const query = `WorkflowId = "${orderWorkflowId(orderId)}"`;
       const deadline = Date.now() + 10_000;

@@ -122,6 +122,23 @@ export async function expectShown(page: Page, testid: string, expected: string |
   }
 }
 
+/**
+ * Records, in the page, the live stream's life: how many times it opened and the type of each message it
+ * swapped in (progress, panel). Call before navigating; read with streamLog().
+ */
+export async function recordStream(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const log = { opened: 0, messages: [] as string[] };
+    (window as unknown as { __stream: typeof log }).__stream = log;
+    document.addEventListener('htmx:sseOpen', () => (log.opened += 1));
+    document.addEventListener('htmx:sseBeforeMessage', (e) => log.messages.push((e as CustomEvent<MessageEvent>).detail.type));
+  });
+}
+
+export async function streamLog(page: Page): Promise<{ opened: number; messages: string[] }> {
+  return page.evaluate(() => (window as unknown as { __stream?: { opened: number; messages: string[] } }).__stream ?? { opened: 0, messages: [] });
+}
+
 function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
