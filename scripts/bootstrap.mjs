@@ -35,8 +35,10 @@ function ensureDependencies() {
   const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
   if (fresh) return;
   say('Installing npm dependencies (first run: about a minute)...');
-  if (!run('npm', ['ci', '--no-audit', '--no-fund', '--progress=true'])) {
-    fail('`npm ci` failed (see above). Check that the npm registry is reachable, then run the command again.');
+  // `npm install` from the lockfile rather than `npm ci`: registries that carry only this platform's builds
+  // of optional native packages (e.g. @swc/core's macOS and Windows binaries) make `npm ci` refuse the lock.
+  if (!run('npm', ['install', '--no-audit', '--no-fund', '--progress=true'])) {
+    fail('`npm install` failed (see above). Check that the npm registry is reachable, then run the command again.');
   }
 }
 
