@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: the demo's speed, lag, load and cost on this machine, each figure over RUNS runs
+ * against a dev server of its own on free ports. Prints a table with the targets; writes
+ * bench-results/latest.json and docs/bench/latest.json. Targets are reported, not enforced: the exit
+ * code is non-zero only when something could not be measured.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getProgressQuery, PROGRESS } from '../src/temporal/contract.js';
+import { buildReport, formatReport, writeReport, type Figure } from './lib/bench.js';
+import { measureColdStart } from './lib/cold-start.js';
+import { startOrders } from './lib/drill-orders.js';
+import { measureProgressLag } from './lib/lag.js';
+import { loadPage } from './lib/load.js';
+import { startLocalStack, type LocalStack } from './lib/local-stack.js';
+import { ROOT } from './lib/stack.js';
+import { quantile } from './lib/stats.js';
+import { temporalCallsPerSecond } from './lib/watch-cost.js';
+import { measureWorkerThroughput } from './lib/worker-throughput.js';
+
+const RUNS = 3;
+const CONNECTIONS = 50;
+const LOAD_SECONDS = 5;
+/** Orders watched at once for the lag; at half pace their four progress steps are seconds apart. */
+const LAG_ORDERS = 8;
+const LAG_TIME_SCALE = 0.5;
+const VIEWERS = 50;
+const WATCH_SECONDS = 6;
+const WORKER_ORDERS = 50;
+const FAST = 0.01;
+
+const say = (line: string): void => console.log(`[bench] ${line}`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let ls: LocalStack | undefined;
+  process.once('SIGINT', () => void ls?.stop().finally(() => process.exit(130)));
+  say('Starting the demo on free ports (dev server in memory)...');
+  ls = await startLocalStack();
+  const figures: Figure[] = [];
+  const unmeasured: string[] = [];
+  // One section failing (say, a console that never ends its streams) costs its figures, not the whole run.
+  const measure = async (name: string, section: () => Promise<Figure[]>): Promise<void> => {
+    try {
+      figures.push(...(await section()));
+    } catch (err) {
+      unmeasured.push(`${name}: ${(err as Error).message}`);
+      say(`${name} could not be measured: ${(err as Error).message}`);
+    }
+  };
+  try {
+    for (const [name, section] of [['Console load', consoleLoad], ['Progress lag', progressLag], ['Cost of watching', watchCost], ['Worker throughput', workerThroughput]] as const) {
+      await measure(name, () => section(ls!));
+    }
+  } finally {
+    await ls.stop();
+  }
+  await measure('Cold start', coldStart);
+  const report = buildReport(figures, unmeasured, (Date.now() - started) / 1000);
+  console.log(`\n${formatReport(report)}`);
+  say(`Written: ${writeReport(ROOT, report).join(', ')}`);
+  process.exitCode = unmeasured.length ? 1 : 0;
+}
+
+async function consoleLoad(ls: LocalStack): Promise<Figure[]> {
+  // A finished order: no live poller holds its state, so each page view reads it (shared by concurrent views).
+  const [order] = await startOrders(ls.client, ls.config.taskQueue, 1, { timeScale: FAST, humanWaitSeconds: 1 }, ['HappyPath']);
+  await ls.client.connection.withDeadline(Date.now() + 60_000, () => order!.handle.result());
+  const pages = [
+    { name: 'Home page', url: `${ls.stack.consoleUrl}/` },
+    { name: 'Order page', url: `${ls.stack.consoleUrl}/orders/${order!.orderId}` },
+  ];
+  const figures = pages.flatMap((p) => [
+    { name: `${p.name}: throughput, ${CONNECTIONS} connections`, unit: 'req/s', runs: [] as number[] },
+    { name: `${p.name}: latency p50`, unit: 'ms', runs: [] as number[] },
+    { name: `${p.name}: latency p99`, unit: 'ms', runs: [] as number[] },
+  ]);
+  const failures: Figure = { name: 'Console pages: failed requests', unit: '', runs: [], target: { text: '0', met: (s) => s.max === 0 } };
+  for (const page of pages) await loadPage(page.url, CONNECTIONS, 1); // warm-up: JIT, template and connection caches
+  for (let run = 1; run <= RUNS; run++) {
+    say(`Console load, run ${run}/${RUNS}: home and order page, ${CONNECTIONS} connections, ${LOAD_SECONDS} s each`);
+    let failed = 0;
+    for (const [i, page] of pages.entries()) {
+      const r = await loadPage(page.url, CONNECTIONS, LOAD_SECONDS);
+      [r.requestsPerSecond, r.p50Ms, r.p99Ms].forEach((value, j) => figures[i * 3 + j]!.runs.push(value));
+      failed += r.failures;
+    }
+    failures.runs.push(failed);
+  }
+  return [...figures, failures];
+}
+
+async function progressLag(ls: LocalStack): Promise<Figure[]> {
+  const p50: number[] = [];
+  const p95: number[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    say(`Progress lag, run ${run}/${RUNS}: ${LAG_ORDERS} orders, each with a viewer`);
+    const lags = await measureProgressLag(ls, LAG_ORDERS, LAG_TIME_SCALE);
+    p50.push(quantile(lags, 0.5));
+    p95.push(quantile(lags, 0.95));
+  }
+  return [
+    { name: 'Progress lag p50 (workflow task to SSE event)', unit: 'ms', runs: p50 },
+    { name: 'Progress lag p95', unit: 'ms', runs: p95, target: { text: '≤ 300 ms', met: (s) => s.median <= 300 } },
+  ];
+}
+
+async function watchCost(ls: LocalStack): Promise<Figure[]> {
+  // An order waiting for a person: nothing changes, so what the console spends is the cost of watching.
+  const [order] = await startOrders(ls.client, ls.config.taskQueue, 1, { timeScale: FAST, humanWaitSeconds: 3600 }, ['HumanInLoopSignal']);
+  const deadline = Date.now() + 60_000;
+  while ((await order!.handle.query(getProgressQuery)) < PROGRESS.charged) {
+    if (Date.now() > deadline) throw new Error('The watched order never reached its wait for an address.');
+    await sleep(100);
+  }
+  const one: number[] = [];
+  const many: number[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    say(`Cost of watching, run ${run}/${RUNS}: 1 viewer, then ${VIEWERS}, ${WATCH_SECONDS} s each`);
+    one.push(await temporalCallsPerSecond(ls.stack.consoleUrl, order!.orderId, 1, WATCH_SECONDS));
+    many.push(await temporalCallsPerSecond(ls.stack.consoleUrl, order!.orderId, VIEWERS, WATCH_SECONDS));
+  }
+  await order!.handle.terminate('benchmark finished');
+  return [
+    { name: 'Temporal calls by the console, 1 viewer', unit: '/s', runs: one },
+    { name: `Temporal calls by the console, ${VIEWERS} viewers`, unit: '/s', runs: many },
+    { name: `Cost of watching: ${VIEWERS} viewers vs 1`, unit: '×', runs: many.map((m, i) => m / one[i]!), target: { text: '≤ 1.2×', met: (s) => s.median <= 1.2 } },
+  ];
+}
+
+async function workerThroughput(ls: LocalStack): Promise<Figure[]> {
+  const perSecond: number[] = [];
+  const memory: number[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    say(`Worker throughput, run ${run}/${RUNS}: ${WORKER_ORDERS} HappyPath orders at once, TimeScale ${FAST}`);
+    const r = await measureWorkerThroughput(ls, WORKER_ORDERS, FAST);
+    perSecond.push(r.ordersPerSecond);
+    memory.push(r.peakMemoryMb ?? Number.NaN);
+  }
+  return [
+    { name: `Worker throughput, ${WORKER_ORDERS} orders at once`, unit: 'orders/s', runs: perSecond },
+    { name: 'Orders worker peak memory (VmHWM)', unit: 'MB', runs: memory },
+  ];
+}
+
+async function coldStart(): Promise<Figure[]> {
+  const ready: number[] = [];
+  const left: number[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    say(`Cold start, run ${run}/${RUNS}: npm start on free ports and empty state, then Ctrl-C`);
+    const r = await measureColdStart();
+    ready.push(r.readySeconds ?? Number.POSITIVE_INFINITY);
+    left.push(r.leftovers.length);
+    r.leftovers.forEach((l) => say(`  left behind: ${l}`));
+  }
+  return [
+    { name: 'Cold start: npm start to ready', unit: 's', runs: ready, target: { text: '< 8 s', met: (s) => s.median < 8 } },
+    { name: 'Left running after Ctrl-C (processes, ports)', unit: '', runs: left, target: { text: '0', met: (s) => s.max === 0 } },
+  ];
+}
+
+main().catch((err: unknown) => {
+  console.error('[bench] The benchmark could not finish:', err);
+  process.exit(1);
+});

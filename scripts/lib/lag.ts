@@ -1,0 +1,73 @@
+/**
+ * Progress lag: how long after an order's progress changes its viewers see it. The change happens when the
+ * workflow task that set it completes (WorkflowTaskCompleted in the history, server clock); a viewer sees it
+ * when the SSE `progress` event with the new percentage arrives (client clock: the same machine's).
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
+import proto from '@temporalio/proto';
+import { PROGRESS } from '../../src/temporal/contract.js';
+import { startOrders } from './drill-orders.js';
+import type { LocalStack } from './local-stack.js';
+import { progressOf, watchOrder } from './sse-client.js';
+import { within } from './wait.js';
+
+const { EventType } = proto.temporal.api.enums.v1;
+/** HappyPath sets these after its three timers (fraud check, shipment preparation, charge), in that order. */
+const AFTER_TIMER = [PROGRESS.fraudChecked, PROGRESS.shipmentPrepared, PROGRESS.charged];
+/** Far beyond an order's few seconds: a console that never ends the streams is reported, not waited for. */
+const VIEW_TIMEOUT_MS = 120_000;
+
+/** Starts `orders` HappyPath orders at once, each with a viewer; returns every lag measured, in ms. */
+export async function measureProgressLag(ls: LocalStack, orders: number, timeScale: number): Promise<number[]> {
+  const started = await startOrders(ls.client, ls.config.taskQueue, orders, { timeScale, humanWaitSeconds: 1 }, ['HappyPath']);
+  const runs = started.map((order) => {
+    const seen = new Map<number, number>();
+    let initial: number | undefined;
+    const viewer = watchOrder(`${ls.stack.consoleUrl}/orders/${order.orderId}/events`, (event) => {
+      const value = event.event === 'progress' ? progressOf(event.data) : undefined;
+      if (value === undefined) return;
+      initial ??= value; // what the page showed on arrival is not a change it waited for
+      if (!seen.has(value)) seen.set(value, event.at);
+    });
+    return { order, viewer, seen, initial: () => initial };
+  });
+  try {
+    const ended = await within(Promise.all(runs.map((r) => r.viewer.done)), VIEW_TIMEOUT_MS, undefined);
+    if (!ended) {
+      const problems = [...new Set(runs.map((r) => r.viewer.lastProblem ?? 'no done event'))].join(', ');
+      throw new Error(`Not every viewer saw its order end within ${VIEW_TIMEOUT_MS / 1000} s (${problems}).`);
+    }
+    const lags: number[] = [];
+    for (const run of runs) {
+      const changed = await progressChanges(run.order.handle);
+      for (const [value, at] of run.seen) {
+        const when = changed.get(value);
+        if (value !== run.initial() && when !== undefined) lags.push(at - when);
+      }
+    }
+    return lags;
+  } finally {
+    runs.forEach((r) => r.viewer.close());
+  }
+}
+
+/** When each percentage became true: the WorkflowTaskCompleted that applied it. */
+async function progressChanges(handle: WorkflowHandle): Promise<Map<number, number>> {
+  const changes = new Map<number, number>();
+  let timers = 0;
+  let pending: number | undefined;
+  let lastTaskCompleted: number | undefined;
+  for (const e of (await handle.fetchHistory()).events ?? []) {
+    const at = optionalTsToMs(e.eventTime);
+    if (e.eventType === EventType.EVENT_TYPE_TIMER_FIRED) pending = AFTER_TIMER[timers++];
+    else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && at !== undefined) {
+      lastTaskCompleted = at;
+      if (pending !== undefined) changes.set(pending, at);
+      pending = undefined;
+    } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED && lastTaskCompleted !== undefined) {
+      changes.set(PROGRESS.completed, lastTaskCompleted);
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,112 @@
+/**
+ * The whole demo on free ports with throw-away state, for the benchmarks, the drills and their test: it
+ * never meets a presenter's `npm start` (fixed ports, .temporal/) or another engineer's test run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, type Config } from '../../src/config.js';
+import { PortInUseError, probePort, type DevServer } from '../../src/temporal/devserver.js';
+import { startStack, StackError, type Stack } from './stack.js';
+
+/** Every listening address a stack's processes take, by setting. */
+const PORT_SETTINGS = ['TEMPORAL_DEV_PORT', 'TEMPORAL_DEV_UI_PORT', 'WEB_PORT'] as const;
+const ADDRESS_SETTINGS = [
+  'WORKER_METRICS_ADDRESS',
+  'WORKER_CONTROL_ADDRESS',
+  'GATEWAY_ADDRESS',
+  'GATEWAY_ADMIN_ADDRESS',
+  'SHIPPING_WORKER_METRICS_ADDRESS',
+  'SHIPPING_WORKER_HEALTH_ADDRESS',
+] as const;
+
+/** Settings that put every port of a stack on a free one, loopback only, quiet logs. */
+export async function freePortsEnv(): Promise<Record<string, string>> {
+  const ports = new Set<number>();
+  // Probing port 0 twice in a row may hand out the same port: keep asking until they differ.
+  while (ports.size < PORT_SETTINGS.length + ADDRESS_SETTINGS.length) ports.add(await probePort(0));
+  const list = [...ports];
+  const env: Record<string, string> = { WEB_HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  PORT_SETTINGS.forEach((name, i) => (env[name] = String(list[i])));
+  ADDRESS_SETTINGS.forEach((name, i) => (env[name] = `127.0.0.1:${list[PORT_SETTINGS.length + i]}`));
+  return env;
+}
+
+/** The ports a stack started with `env` listens on (to check that they are free again afterwards). */
+export function portsOf(env: Record<string, string>): number[] {
+  return [...PORT_SETTINGS.map((n) => Number(env[n])), ...ADDRESS_SETTINGS.map((n) => Number(env[n]?.split(':').pop()))].filter((p) => p > 0);
+}
+
+export interface LocalStack {
+  stack: Stack;
+  config: Config;
+  /** The settings its processes got (ports, ledger...). */
+  env: Record<string, string>;
+  /** A client of our own, straight to the server (not through the gateway). */
+  client: Client;
+  /** The dev server serving now: a drill may replace the one the stack started. */
+  server: DevServer;
+  replaceServer(next: DevServer): void;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  /** Server state in a temporary directory (survives a dev-server restart) instead of memory. */
+  persistent?: boolean;
+  /** Extra settings for every process (e.g. ORDER_DEMO_LEDGER_FILE). */
+  env?: Record<string, string>;
+  say?: (line: string) => void;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  try {
+    return await startOnFreePorts(options);
+  } catch (err) {
+    // A port free when probed may be taken by someone else before our process binds it: once more, on others.
+    if (!(err instanceof PortInUseError || err instanceof StackError)) throw err;
+    options.say?.(`Start-up failed (${err.message}); trying again on other ports.`);
+    return startOnFreePorts(options);
+  }
+}
+
+async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack> {
+  const stateDir = options.persistent ? mkdtempSync(path.join(tmpdir(), 'order-demo-state-')) : undefined;
+  const env = { ...(await freePortsEnv()), ...(stateDir ? { TEMPORAL_DEV_STATE_DIR: stateDir } : {}), ...options.env };
+  const config = loadConfig({ ...process.env, ...env });
+  if (config.temporal.external) {
+    // A presenter's TEMPORAL_ADDRESS or temporal.toml profile would send the load to their server.
+    throw new Error('Benchmarks and drills run against a dev server of their own: unset TEMPORAL_ADDRESS / TEMPORAL_PROFILE first.');
+  }
+  let stack: Stack | undefined;
+  let connection: Connection;
+  try {
+    stack = await startStack({ config, say: options.say ?? (() => undefined), persistent: !!stateDir, childEnv: env, childStdio: 'ignore' });
+    connection = await Connection.connect({ address: stack.address });
+  } catch (err) {
+    await stack?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    throw err;
+  }
+  const started = stack;
+  let server = started.devServer!;
+  return {
+    stack: started,
+    config,
+    env,
+    client: new Client({ connection, namespace: config.temporal.namespace }),
+    get server() {
+      return server;
+    },
+    replaceServer(next) {
+      server = next;
+    },
+    async stop() {
+      await connection.close();
+      await started.stop();
+      // stack.stop() stops the server it started; a replacement is ours to stop.
+      if (server !== started.devServer) await server.stop();
+      if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
