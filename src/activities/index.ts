@@ -6,7 +6,7 @@
 import { ACTIVITY } from '../temporal/contract.js';
 import type { Logger } from '../logger.js';
 import { callInfo, type CallInfo } from './context.js';
-import { configuredLedger, type PaymentLedger } from './ledger.js';
+import type { PaymentLedger } from './ledger.js';
 import * as order from './order.js';
 import { createGetShippingEndpoint, createShipOrder } from './shipping.js';
 
@@ -24,7 +24,7 @@ export interface ActivityDeps {
   shippingEndpoint?: string;
   /** Source of randomness for simulated durations; injectable for tests. */
   random?: () => number;
-  /** The payment provider's ledger (at most one charge and one refund per order); default: the file config names, if any. */
+  /** The payment provider's ledger (at most one charge and one refund per order); none: payments are not recorded. */
   ledger?: PaymentLedger;
 }
 
@@ -33,7 +33,7 @@ export const GET_SHIPPING_ENDPOINT = 'GetShippingEndpoint';
 
 export function createActivities(deps: ActivityDeps) {
   const wrap = instrument(deps);
-  const ledger = 'ledger' in deps ? deps.ledger : configuredLedger();
+  const { ledger } = deps;
   return {
     [ACTIVITY.getItems]: wrap(order.getItems),
     [ACTIVITY.checkFraud]: wrap(order.checkFraud),

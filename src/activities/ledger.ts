@@ -6,7 +6,6 @@
  * (npm run drill) read the file to check that claim.
  */
 import { appendFileSync, openSync, closeSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { loadConfig } from '../config.js';
 
 export type LedgerOp = 'charge' | 'refund';
 /** captured/declined answer a charge; refunded/voided a refund (voided: nothing was captured). */
@@ -72,12 +71,6 @@ export function readLedger(file: string): LedgerEntry[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as LedgerEntry);
-}
-
-/** The ledger config names (ORDER_DEMO_LEDGER_FILE), or none. For workers that do not pass their own. */
-export function configuredLedger(): PaymentLedger | undefined {
-  const file = loadConfig().payments.ledgerFile;
-  return file ? openLedger(file) : undefined;
 }
 
 async function acquire(lock: string): Promise<void> {

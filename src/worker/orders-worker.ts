@@ -5,12 +5,13 @@
  */
 import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityHooks } from '../activities/index.js';
+import { openLedger } from '../activities/ledger.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { bundleFromSource, ordersEntry, type BundleProvider } from './bundles.js';
 
 export interface OrdersWorkerOptions {
-  config: Pick<Config, 'temporal' | 'taskQueue' | 'nexus' | 'worker'>;
+  config: Pick<Config, 'temporal' | 'taskQueue' | 'nexus' | 'worker' | 'payments'>;
   connection: NativeConnection;
   logger: Logger;
   /** Workflow bundles by entry; default: bundle from source when needed (takes seconds). */
@@ -49,7 +50,12 @@ interface Swap {
 export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<OrdersWorkerHandle> {
   const { config, connection, logger } = options;
   const bundles = options.workflowBundle ?? bundleFromSource(logger);
-  const activities = createActivities({ logger, hooks: options.activityHooks, shippingEndpoint: config.nexus.endpoint });
+  const activities = createActivities({
+    logger,
+    hooks: options.activityHooks,
+    shippingEndpoint: config.nexus.endpoint,
+    ledger: config.payments.ledgerFile ? openLedger(config.payments.ledgerFile) : undefined,
+  });
   const build = (bundle: WorkflowBundle): Promise<Worker> =>
     Worker.create({
       connection,

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { probePort } from '../../src/temporal/devserver.js';
+import { freePortsEnv as freePorts, portsOf } from '../../scripts/lib/local-stack.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const stateDir = mkdtempSync(path.join(tmpdir(), 'launcher-state-'));
@@ -19,21 +20,6 @@ interface Launch {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
-}
-
-async function freePorts(): Promise<Record<string, string>> {
-  const port = async () => String(await probePort(0));
-  return {
-    TEMPORAL_DEV_PORT: await port(),
-    TEMPORAL_DEV_UI_PORT: await port(),
-    WEB_PORT: await port(),
-    GATEWAY_ADDRESS: `127.0.0.1:${await port()}`,
-    GATEWAY_ADMIN_ADDRESS: `127.0.0.1:${await port()}`,
-    WORKER_METRICS_ADDRESS: `127.0.0.1:${await port()}`,
-    WORKER_CONTROL_ADDRESS: `127.0.0.1:${await port()}`,
-    SHIPPING_WORKER_METRICS_ADDRESS: `127.0.0.1:${await port()}`,
-    SHIPPING_WORKER_HEALTH_ADDRESS: `127.0.0.1:${await port()}`,
-  };
 }
 
 function launch(env: Record<string, string>): Launch {
@@ -104,7 +90,7 @@ describe('npm start', () => {
     expect(placed.status).toBe(303);
     await until(async () => (await (await fetch(`${consoleUrl}/orders/777001`)).text()).includes('data-outcome="completed"'), 'the order to complete');
     await ctrlC(first);
-    for (const port of [ports.TEMPORAL_DEV_PORT, ports.WEB_PORT, ports.TEMPORAL_DEV_UI_PORT]) expect(await portFree(Number(port))).toBe(true);
+    for (const port of portsOf(ports)) expect(await portFree(port)).toBe(true);
 
     // Same state folder: the order placed before the restart is still there.
     const second = launch(env);

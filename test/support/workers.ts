@@ -38,7 +38,8 @@ export interface TestWorkerOptions {
 }
 
 export function testLogger(name = 'test-worker'): Logger {
-  return createLogger({ name, level: 'warn', json: true });
+  // Scenario suites fail activities on purpose (APIFailure, NonRecoverableFailure): only errors are news.
+  return createLogger({ name, level: 'error', json: true });
 }
 
 /** The SDK runtime once per test process, quiet unless something is wrong. */

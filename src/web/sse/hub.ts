@@ -42,7 +42,7 @@ export class ProgressHub {
   readonly #interval: number;
 
   constructor(private readonly options: ProgressHubOptions) {
-    this.#interval = options.intervalMs ?? 400;
+    this.#interval = options.intervalMs ?? 200;
   }
 
   /** Starts (or joins) the poll of an order; the listener gets the latest state at once if there is one. */
