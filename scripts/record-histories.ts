@@ -15,7 +15,6 @@ import { createLogger } from '../src/logger.js';
 import { ensureCli } from '../src/temporal/cli.js';
 import {
   orderWorkflowId,
-  ORDER_STATUS,
   SCENARIOS,
   shipmentWorkflowId,
   SIMULATED_BUG_MESSAGE,
@@ -24,7 +23,7 @@ import {
   workflowTypeOf,
   type Scenario,
 } from '../src/temporal/contract.js';
-import { startDevServer, type DevServer } from '../src/temporal/devserver.js';
+import type { DevServer } from '../src/temporal/devserver.js';
 import { createOrdersWorker, type OrdersWorkerHandle } from '../src/worker/orders-worker.js';
 import { installRuntime } from '../src/worker/runtime.js';
 import { createShippingWorker } from '../src/worker/shipping-worker.js';
@@ -113,24 +112,9 @@ async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise
 async function startOwnServer(config: Config): Promise<DevServer> {
   const cli = await ensureCli({ root: ROOT, explicitPath: config.devServer.cliPath, say });
   say('Starting a throwaway Temporal dev server');
-  const server = await startDevServer({
-    cliPath: cli.path,
-    port: 0,
-    namespaces: [config.nexus.handler.namespace],
-    searchAttributes: { [ORDER_STATUS.name]: 'Keyword' },
-  });
   // Loaded only here: nothing else in this script needs it when recording against TEMPORAL_ADDRESS.
-  const { provision } = await import('../src/temporal/provision.js');
-  const connection = await Connection.connect({ address: server.address });
-  try {
-    await provision(connection, {
-      namespace: config.temporal.namespace,
-      nexus: { endpoint: config.nexus.endpoint, namespace: config.nexus.handler.namespace, taskQueue: config.nexus.taskQueue },
-    });
-  } finally {
-    await connection.close();
-  }
-  return server;
+  const { startProvisionedDevServer } = await import('../src/temporal/provision.js');
+  return startProvisionedDevServer(config, cli.path);
 }
 
 main().catch((err: unknown) => {

@@ -10,7 +10,7 @@ import { Connection } from '@temporalio/client';
 import { connectionOptions, type Config } from '../../src/config.js';
 import { ensureCli } from '../../src/temporal/cli.js';
 import { claimPort, startDevServer, stopChild, type DevServer } from '../../src/temporal/devserver.js';
-import { provision } from '../../src/temporal/provision.js';
+import { provision, provisionTarget } from '../../src/temporal/provision.js';
 import { ORDER_STATUS } from '../../src/temporal/contract.js';
 import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
 import { createLogger } from '../../src/logger.js';
@@ -159,10 +159,7 @@ async function provisionServer(config: Config, address: string, say: (line: stri
     );
   }
   try {
-    const report = await provision(connection, {
-      namespace: config.temporal.namespace,
-      nexus: { endpoint: config.nexus.endpoint, namespace: config.nexus.handler.namespace, taskQueue: config.nexus.taskQueue },
-    });
+    const report = await provision(connection, provisionTarget(config));
     if (report.created.length) say(`Created ${report.created.join(', ')}.`);
   } catch (err) {
     // A Cloud API key usually may not create namespaces or endpoints: say what to create by hand, then go on.

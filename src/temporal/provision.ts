@@ -7,11 +7,51 @@ import { Connection } from '@temporalio/client';
 // CommonJS package: Node's ESM loader cannot see its named exports.
 import proto from '@temporalio/proto';
 import Long from 'long';
+import type { Config } from '../config.js';
 import { ORDER_STATUS } from './contract.js';
+import { startDevServer, type DevServer } from './devserver.js';
 
 export interface ProvisionTarget {
   namespace: string;
   nexus: { endpoint: string; namespace: string; taskQueue: string };
+}
+
+/** What the scenarios need, named by the config. */
+export function provisionTarget(config: Pick<Config, 'temporal' | 'nexus'>): ProvisionTarget {
+  return {
+    namespace: config.temporal.namespace,
+    nexus: { endpoint: config.nexus.endpoint, namespace: config.nexus.handler.namespace, taskQueue: config.nexus.taskQueue },
+  };
+}
+
+/**
+ * A throw-away dev server (free port, in-memory state) provisioned like `npm start`'s: for the test harness
+ * and for recording histories.
+ */
+export async function startProvisionedDevServer(
+  config: Pick<Config, 'temporal' | 'nexus'>,
+  cliPath: string,
+  options: { uiPort?: number } = {},
+): Promise<DevServer> {
+  const server = await startDevServer({
+    cliPath,
+    port: 0,
+    uiPort: options.uiPort,
+    namespaces: [config.nexus.handler.namespace],
+    searchAttributes: { [ORDER_STATUS.name]: 'Keyword' },
+  });
+  try {
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      await provision(connection, provisionTarget(config));
+    } finally {
+      await connection.close();
+    }
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return server;
 }
 
 export interface ProvisionReport {

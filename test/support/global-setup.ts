@@ -3,13 +3,11 @@
  * provisions it like `npm start` does, and hands its address to the suites through vitest's provide/inject.
  */
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/config.js';
 import { ensureCli } from '../../src/temporal/cli.js';
-import { startDevServer, type DevServer } from '../../src/temporal/devserver.js';
-import { provision } from '../../src/temporal/provision.js';
-import { ORDER_STATUS } from '../../src/temporal/contract.js';
+import type { DevServer } from '../../src/temporal/devserver.js';
+import { startProvisionedDevServer } from '../../src/temporal/provision.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,22 +24,7 @@ export async function setup(project: TestProject): Promise<void> {
   // The test run must not inherit a presenter's server settings: it always uses its own server.
   const config = loadConfig({});
   const cli = await ensureCli({ root, explicitPath: process.env.TEMPORAL_CLI_PATH, say: (line) => console.log(line) });
-  server = await startDevServer({
-    cliPath: cli.path,
-    port: 0,
-    uiPort: 0,
-    namespaces: [config.nexus.handler.namespace],
-    searchAttributes: { [ORDER_STATUS.name]: 'Keyword' },
-  });
-  const connection = await Connection.connect({ address: server.address });
-  try {
-    await provision(connection, {
-      namespace: config.temporal.namespace,
-      nexus: { endpoint: config.nexus.endpoint, namespace: config.nexus.handler.namespace, taskQueue: config.nexus.taskQueue },
-    });
-  } finally {
-    await connection.close();
-  }
+  server = await startProvisionedDevServer(config, cli.path, { uiPort: 0 });
   project.provide('temporalAddress', server.address);
   project.provide('temporalUiUrl', server.uiUrl ?? '');
   project.provide('temporalCliPath', cli.path);
