@@ -172,6 +172,9 @@ describe('orders that fail or get stuck', () => {
 
   it('RecoverableFailure: the stuck banner, then Deploy fix, and the same order completes', async () => {
     const { page } = await newTestPage(browser, 'RecoverableFailure');
+    // The acknowledgement can be on screen only briefly: the replayed order completes within a poll or two
+    // and the stream replaces the panel that holds it.
+    await recordTexts(page, ['deploy-fix-result']);
     const orderId = await placeOrder(page, stack.url, 'RecoverableFailure');
     await expectVisible(page.getByTestId('stuck-banner'));
     await expectText(page.getByTestId('stuck-message'), SIMULATED_BUG_MESSAGE);
@@ -179,7 +182,7 @@ describe('orders that fail or get stuck', () => {
     expect(await page.getByTestId('order-phase').getAttribute('data-phase')).toBe('running');
 
     await page.getByTestId('deploy-fix').click();
-    await expectText(page.getByTestId('deploy-fix-result'), /Fix deployed/);
+    await expectShown(page, 'deploy-fix-result', /Fix deployed/);
     // The workflow task that failed is retried on the fixed code: the order carries on from 75 %.
     await expectVisible(page.locator('[data-testid="outcome"][data-outcome="completed"]'), 60_000);
     await expectText(page.getByTestId('final-address'), DEFAULT_ADDRESS);
