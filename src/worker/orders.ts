@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     logLevel: config.logLevel,
     metrics: { address: config.worker.metricsAddress, setting: 'WORKER_METRICS_ADDRESS' },
     ops: { address: config.worker.controlAddress, setting: 'WORKER_CONTROL_ADDRESS' },
-    connect: () => connectWorker(config.temporal),
+    connect: () => connectWorker(config.temporal, `localhost:${config.devServer.port}`),
     create: (connection, activityHooks) => createOrdersWorker({ config, connection, logger, activityHooks }),
     control: (connection, worker, pollFailures) =>
       secret ? { secret, initialApiKey: config.temporal.apiKey, handlers: controlHandlers(connection, worker, pollFailures) } : undefined,

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     metrics: { address: config.shippingWorker.metricsAddress, setting: 'SHIPPING_WORKER_METRICS_ADDRESS' },
     ops: { address: config.shippingWorker.healthAddress, setting: 'SHIPPING_WORKER_HEALTH_ADDRESS' },
     // The handler may live on another server; without its own address it shares the orders server.
-    connect: () => connectWorker(config.nexus.handler, config.temporal.address),
+    connect: () => connectWorker(config.nexus.handler, config.temporal.address ?? `localhost:${config.devServer.port}`),
     create: (connection, activityHooks) => createShippingWorker({ config, connection, logger, activityHooks }),
     describe: (worker) => ({ namespace: worker.namespace, taskQueue: worker.taskQueue }),
   });

@@ -191,12 +191,12 @@ describe('a workflow stuck on a bug (RecoverableFailure)', () => {
     const orderId = idOf(handle.workflowId);
     const html = await waitFor(() => page(orderId), (p) => p.includes('data-testid="stuck-banner"'), 'the stuck banner');
     expect(testid(html, 'stuck-message')).toBe(SIMULATED_BUG_MESSAGE);
-    expect(testid(html, 'fix-command')).toBe('ORDER_DEMO_FIX_DEPLOYED=true npm run worker');
+    expect(testid(html, 'fix-command')).toBe('ORDER_DEMO_FIX_DEPLOYED=true npm start');
     expect(testidAttr(html, 'order-phase', 'data-phase')).toBe('running');
     expect(/data-testid="deploy-fix"[^>]*disabled/.test(html)).toBe(true);
     const res = await web.post('/worker/deploy-fix', { orderId });
     expect(res.status).toBe(501);
-    expect(testid(await res.text(), 'deploy-fix-result')).toMatch(/ORDER_DEMO_FIX_DEPLOYED=true npm run worker/);
+    expect(testid(await res.text(), 'deploy-fix-result')).toMatch(/ORDER_DEMO_FIX_DEPLOYED=true npm start/);
     await handle.terminate('test over');
   });
 

@@ -18,7 +18,8 @@ export interface AddressFormState {
   error?: string;
 }
 
-export const FIX_COMMAND = 'ORDER_DEMO_FIX_DEPLOYED=true npm run worker';
+/** Restarting the whole demo keeps its state: the stuck order replays on the fixed code. */
+export const FIX_COMMAND = 'ORDER_DEMO_FIX_DEPLOYED=true npm start';
 
 export function orderData(ctx: Pick<RouteContext, 'workerControl'>, view: OrderView, address?: AddressFormState) {
   return {
