@@ -14,6 +14,7 @@ import { provision, provisionTarget } from '../../src/temporal/provision.js';
 import { ORDER_STATUS } from '../../src/temporal/contract.js';
 import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
 import { createLogger } from '../../src/logger.js';
+import { splitHostPort } from '../../src/process/loopback-api.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -175,17 +176,13 @@ async function provisionServer(config: Config, address: string, say: (line: stri
 }
 
 async function startGateway(config: Config, upstream: string, adminSecret: string): Promise<RunningGateway> {
-  await claimPort(portOf(config.gateway.address), 'API-key gateway', 'GATEWAY_ADDRESS');
-  await claimPort(portOf(config.gateway.adminAddress), 'API-key gateway admin API', 'GATEWAY_ADMIN_ADDRESS');
+  await claimPort(splitHostPort(config.gateway.address).port, 'API-key gateway', 'GATEWAY_ADDRESS');
+  await claimPort(splitHostPort(config.gateway.adminAddress).port, 'API-key gateway admin API', 'GATEWAY_ADMIN_ADDRESS');
   const logger = createLogger({ name: 'gateway', level: config.logLevel, secrets: () => [adminSecret] });
   return runGateway(
     { upstream: config.gateway.upstream ?? upstream, listen: config.gateway.address, adminAddress: config.gateway.adminAddress, adminSecret },
     logger,
   );
-}
-
-function portOf(address: string): number {
-  return Number(address.slice(address.lastIndexOf(':') + 1));
 }
 
 function waitForReady(name: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {

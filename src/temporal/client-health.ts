@@ -55,7 +55,7 @@ export class ServerHealth {
 }
 
 /** The gRPC status code of an error or of any error in its cause chain (the SDK wraps them). */
-function grpcCode(err: unknown): number | undefined {
+export function grpcCode(err: unknown): number | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (isGrpcServiceError(e)) return e.code;
     const code = (e as { code?: unknown }).code;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { probePort } from '../../src/temporal/devserver.js';
 import { freePortsEnv as freePorts, portsOf } from '../../scripts/lib/local-stack.js';
+import { eventually } from '../support/capture.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const stateDir = mkdtempSync(path.join(tmpdir(), 'launcher-state-'));
@@ -37,15 +38,6 @@ function launch(env: Record<string, string>): Launch {
   return { child, output: () => output, exited };
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
@@ -59,7 +51,7 @@ async function ctrlC(run: Launch): Promise<void> {
   const pgid = run.child.pid!;
   process.kill(-pgid, 'SIGINT');
   expect(await run.exited).toBe(0);
-  await until(() => !groupAlive(pgid), 'every process of the demo to exit', 30_000);
+  await eventually('every process of the demo to exit', () => !groupAlive(pgid), 30_000);
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -76,7 +68,7 @@ describe('npm start', () => {
     const consoleUrl = `http://127.0.0.1:${ports.WEB_PORT}`;
 
     const first = launch(env);
-    await until(() => first.output().includes('Ready in'), '"Ready in" from the launcher');
+    await eventually('"Ready in" from the launcher', () => first.output().includes('Ready in'), 120_000);
     expect(first.output()).toContain(`Order demo console  ${consoleUrl}`);
     expect(first.output()).toContain(`Temporal Web UI     http://localhost:${ports.TEMPORAL_DEV_UI_PORT}`);
     expect((await fetch(`http://localhost:${ports.TEMPORAL_DEV_UI_PORT}/`)).status).toBe(200);
@@ -88,13 +80,13 @@ describe('npm start', () => {
       body: 'scenario=HappyPath&orderId=777001&address=9+Launch+Lane',
     });
     expect(placed.status).toBe(303);
-    await until(async () => (await (await fetch(`${consoleUrl}/orders/777001`)).text()).includes('data-outcome="completed"'), 'the order to complete');
+    await eventually('the order to complete', async () => (await (await fetch(`${consoleUrl}/orders/777001`)).text()).includes('data-outcome="completed"'), 120_000);
     await ctrlC(first);
     for (const port of portsOf(ports)) expect(await portFree(port)).toBe(true);
 
     // Same state folder: the order placed before the restart is still there.
     const second = launch(env);
-    await until(() => second.output().includes('Ready in'), '"Ready in" after a restart');
+    await eventually('"Ready in" after a restart', () => second.output().includes('Ready in'), 120_000);
     const page = await (await fetch(`${consoleUrl}/orders/777001`)).text();
     expect(page).toContain('data-outcome="completed"');
     expect(page).toContain('9 Launch Lane');

@@ -36,13 +36,7 @@ export function recordFetch(): { responses: RecordedResponse[]; restore(): void 
   return { responses, restore: () => void (globalThis.fetch = original) };
 }
 
-/** The gRPC status code of an SDK or grpc-js error, looking through causes. */
-export function grpcCode(err: unknown): number | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.code === 'number') return e.code;
-  }
-  return undefined;
-}
+export { grpcCode } from '../../src/temporal/client-health.js';
 
 /** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */
 export async function eventually<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 60_000, everyMs = 250): Promise<T> {

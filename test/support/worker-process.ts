@@ -6,7 +6,7 @@
  * process, and the test process already has one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { probePort } from '../../src/temporal/devserver.js';
 import path from 'node:path';
 import { inject } from 'vitest';
 import type { LogLevel } from '../../src/logger.js';
@@ -43,12 +43,8 @@ export interface WorkerProcess {
 }
 
 /** A port that was free a moment ago (bound to 0 and released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+export function freePort(): Promise<number> {
+  return probePort(0);
 }
 
 /** Starts the entry point with only the environment it needs (plus PATH and HOME) and resolves once it is ready. */
