@@ -8,6 +8,7 @@ import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import Long from 'long';
 import type { Config } from '../config.js';
+import { grpcCode } from './client-health.js';
 import { ORDER_STATUS } from './contract.js';
 import { startDevServer, type DevServer } from './devserver.js';
 
@@ -126,6 +127,6 @@ async function ensureNexusEndpoint(connection: Connection, nexus: ProvisionTarge
   return true;
 }
 
-export function isGrpc(err: unknown, code: number): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+function isGrpc(err: unknown, code: number): boolean {
+  return grpcCode(err) === code;
 }
