@@ -113,18 +113,23 @@ async function ensureOrderStatus(connection: Connection, namespace: string): Pro
 async function ensureNexusEndpoint(connection: Connection, nexus: ProvisionTarget['nexus']): Promise<boolean> {
   const { endpoints } = await connection.operatorService.listNexusEndpoints({ name: nexus.endpoint, pageSize: 10 });
   if (endpoints?.some((e) => e.spec?.name === nexus.endpoint)) return false;
-  try {
-    await connection.operatorService.createNexusEndpoint({
-      spec: {
-        name: nexus.endpoint,
-        target: { worker: { namespace: nexus.namespace, taskQueue: nexus.taskQueue } },
-      },
-    });
-  } catch (err) {
-    if (!isGrpc(err, 6 /* ALREADY_EXISTS */)) throw err;
-    return false;
+  // A namespace registered a moment ago is not yet known to the endpoint registry, which answers
+  // FAILED_PRECONDITION ("namespace not found") until its cache catches up: ask again for a while.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await connection.operatorService.createNexusEndpoint({
+        spec: {
+          name: nexus.endpoint,
+          target: { worker: { namespace: nexus.namespace, taskQueue: nexus.taskQueue } },
+        },
+      });
+      return true;
+    } catch (err) {
+      if (isGrpc(err, 6 /* ALREADY_EXISTS */)) return false;
+      if (!isGrpc(err, 9 /* FAILED_PRECONDITION */) || attempt >= 60) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
-  return true;
 }
 
 function isGrpc(err: unknown, code: number): boolean {
