@@ -22,13 +22,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('Ctrl-C'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGHUP', () => void stop('terminal closed'));
 
-  stack = await startStack({ config, say, persistent: true });
-  for (const [name, child] of stack.children) {
-    child.once('exit', (code, signal) => {
-      if (!stopping) say(`The ${name} stopped (${signal ?? `exit code ${code}`}). Restart it in another terminal with \`npm run ${name === 'web' ? 'web' : name === 'orders-worker' ? 'worker' : 'worker:shipping'}\`.`);
-    });
-  }
+  // Supervised: a part that exits unexpectedly is restarted with the same environment and secrets.
+  stack = await startStack({ config, say, persistent: true, supervise: true });
+  if (stopping) return;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
     [

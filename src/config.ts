@@ -27,7 +27,10 @@ export interface Config {
   temporal: TemporalTarget & {
     /** True when the standard client configuration names a server: the launcher then starts none. */
     external: boolean;
-    /** Base URL of the Temporal Web UI, for links from the console. */
+    /**
+     * Base URL of the Temporal Web UI, for links from the console: TEMPORAL_UI_URL, else Temporal Cloud's UI
+     * for a Cloud address, else the dev server's; undefined for another server without TEMPORAL_UI_URL.
+     */
     uiUrl: string | undefined;
   };
   /** Task queue of the order workflows (contract: TEMPORAL_TASK_QUEUE). */
@@ -78,6 +81,8 @@ export interface Config {
   devServer: { port: number; uiPort: number; stateDir: string; cliPath: string | undefined };
   /** The simulated payment provider's ledger file (charges and refunds, at most once per order); unset: no ledger. */
   payments: { ledgerFile: string | undefined };
+  /** `npm start`'s supervisor: a part killed from the console starts again by itself after this delay (unset: only "Start" does). */
+  supervisor: { autoRestartSeconds: number | undefined };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -98,7 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     temporal: {
       ...main,
       external,
-      uiUrl: trimSlash(env.TEMPORAL_UI_URL) ?? (external ? undefined : `http://localhost:${uiPort}`),
+      uiUrl: uiUrlOf(env, main.address, uiPort),
     },
     taskQueue: nonEmpty(env, 'TEMPORAL_TASK_QUEUE', 'orders'),
     nexus: {
@@ -136,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
     },
     payments: { ledgerFile: env.ORDER_DEMO_LEDGER_FILE?.trim() || undefined },
+    supervisor: { autoRestartSeconds: env.ORDER_DEMO_AUTO_RESTART_SECONDS?.trim() ? seconds(env, 'ORDER_DEMO_AUTO_RESTART_SECONDS') : undefined },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }
@@ -168,6 +174,29 @@ function toTarget(profile: ClientConfigProfile, namespace: string): TemporalTarg
   return { address: opts.address, namespace, apiKey: profile.apiKey || undefined, tls, metadata: opts.metadata };
 }
 
+/** Temporal Cloud's own UI serves every Cloud namespace. */
+export const TEMPORAL_CLOUD_UI_URL = 'https://cloud.temporal.io';
+
+/** A Temporal Cloud frontend: `<ns>.<account>.tmprl.cloud` (mTLS) or `<region>.<cloud>.api.temporal.io` (API keys). */
+export function isTemporalCloud(address: string | undefined): boolean {
+  if (!address) return false;
+  const host = address.replace(/:\d+$/, '').toLowerCase();
+  return host.endsWith('.tmprl.cloud') || host.endsWith('.api.temporal.io');
+}
+
+function uiUrlOf(env: Env, address: string | undefined, devUiPort: number): string | undefined {
+  const explicit = env.TEMPORAL_UI_URL?.trim();
+  if (explicit) {
+    if (!/^https?:\/\/[^/\s]+/i.test(explicit)) {
+      throw new ConfigError(`TEMPORAL_UI_URL must be an http(s) URL such as http://localhost:8233, got "${explicit}".`);
+    }
+    return trimSlash(explicit);
+  }
+  if (isTemporalCloud(address)) return TEMPORAL_CLOUD_UI_URL;
+  // No address: the launcher runs the dev server, whose UI is on TEMPORAL_DEV_UI_PORT.
+  return address === undefined ? `http://localhost:${devUiPort}` : undefined;
+}
+
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
@@ -196,6 +225,13 @@ function fraction(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!(value > 0 && value <= 1)) throw new ConfigError(`${name} must be a number above 0 and at most 1, got "${raw}".`);
+  return value;
+}
+
+function seconds(env: Env, name: string): number {
+  const raw = env[name] ?? '';
+  const value = Number(raw);
+  if (!(Number.isFinite(value) && value >= 0 && value <= 3600)) throw new ConfigError(`${name} must be a number of seconds from 0 to 3600, got "${raw}".`);
   return value;
 }
 

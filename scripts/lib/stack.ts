@@ -9,12 +9,22 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { connectionOptions, type Config } from '../../src/config.js';
 import { ensureCli } from '../../src/temporal/cli.js';
-import { claimPort, startDevServer, stopChild, type DevServer } from '../../src/temporal/devserver.js';
+import { claimPort, startDevServer, stopChild, stopLeftoverDevServer, type DevServer } from '../../src/temporal/devserver.js';
 import { provision, provisionTarget } from '../../src/temporal/provision.js';
 import { ORDER_STATUS } from '../../src/temporal/contract.js';
 import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
 import { createLogger } from '../../src/logger.js';
 import { splitHostPort } from '../../src/process/loopback-api.js';
+import {
+  PART_LABELS,
+  type ChildMessage,
+  type PartName,
+  type SupervisorAction,
+  type SupervisorMessage,
+  type SupervisorReply,
+  type WorkerState,
+} from '../../src/process/supervision.js';
+import { Supervisor } from './supervisor.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -31,18 +41,24 @@ export interface StackOptions {
   childEnv?: Record<string, string>;
   /** Child output: inherited by `npm start`, ignored by benchmarks. */
   childStdio?: 'inherit' | 'ignore';
+  /** Restart parts that exit unexpectedly (npm start: yes; the drills restart parts themselves). */
+  supervise?: boolean;
 }
 
 export interface Stack {
   address: string;
   consoleUrl: string;
   uiUrl: string | undefined;
+  /** The dev server as first started (the supervisor may have restarted it since: see supervisor.child('temporal')). */
   devServer: DevServer | undefined;
-  /** The key-checking gateway in front of the server, when it runs (see config.gateway). */
+  /** The key-checking gateway in front of the server, when it runs (see config.gateway). It lives in this process. */
   gateway: RunningGateway | undefined;
+  supervisor: Supervisor;
+  /** The running process of each forked part, by name. */
   children: Map<string, ChildProcess>;
   /** Starts (or restarts) one component by name: 'orders-worker' | 'shipping-worker' | 'web'. */
   startComponent(name: ComponentName): Promise<void>;
+  /** Stops one component on purpose (SIGKILL: killed at once); the supervisor does not restart it. */
   stopComponent(name: ComponentName, signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,96 +71,171 @@ const ENTRY_POINTS: Record<ComponentName, string> = {
   web: 'src/web/main.ts',
 };
 
+/** Ctrl-C stops the parts in this order: nobody watches, then nobody works, then the server goes. */
+const STOP_ORDER: PartName[][] = [['web'], ['orders-worker', 'shipping-worker'], ['temporal']];
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config, say } = options;
+  const supervisor = new Supervisor({ say, autoRestartSeconds: config.supervisor.autoRestartSeconds, restartOnCrash: options.supervise ?? false });
   let devServer: DevServer | undefined;
   let address: string;
   if (config.temporal.external) {
     address = config.temporal.address!;
     say(`Using the Temporal server at ${address} (namespace ${config.temporal.namespace}) from your client configuration.`);
   } else {
+    const dbFile = options.persistent ? path.resolve(ROOT, config.devServer.stateDir, 'dev.db') : undefined;
+    const leftover = dbFile ? await stopLeftoverDevServer(dbFile) : undefined;
+    if (leftover) say(`Stopped a Temporal dev server left running by an earlier \`npm start\` (pid ${leftover}, same state folder).`);
     // Fail before building or starting anything if the ports are taken.
     await claimPort(config.devServer.port, 'Temporal dev server', 'TEMPORAL_DEV_PORT');
     await claimPort(config.web.port, 'web console', 'WEB_PORT');
     const cli = await ensureCli({ root: ROOT, explicitPath: config.devServer.cliPath, say });
     say(`Starting the Temporal dev server (${path.relative(ROOT, cli.path) || cli.path})...`);
-    devServer = await startDevServer({
-      cliPath: cli.path,
-      port: config.devServer.port,
-      uiPort: config.devServer.uiPort,
-      dbFile: options.persistent ? path.resolve(ROOT, config.devServer.stateDir, 'dev.db') : undefined,
-      namespaces: [config.nexus.handler.namespace],
-      searchAttributes: { [ORDER_STATUS.name]: 'Keyword' },
-      onLog: (line) => say(`[temporal] ${line}`),
+    let ports = { port: config.devServer.port, uiPort: config.devServer.uiPort };
+    supervisor.add({
+      name: 'temporal',
+      start: async () => {
+        // A restart uses the ports and the state of the first start: clients reconnect to the same address.
+        const server = await startDevServer({
+          cliPath: cli.path,
+          ...ports,
+          dbFile,
+          namespaces: [config.nexus.handler.namespace],
+          searchAttributes: { [ORDER_STATUS.name]: 'Keyword' },
+          onLog: (line) => say(`[temporal] ${line}`),
+        });
+        devServer ??= server;
+        ports = { port: server.port, uiPort: server.uiPort ?? config.devServer.uiPort };
+        if (!dbFile && server !== devServer) say('The dev server of this run keeps its state in memory: orders before the restart are gone.');
+        return server.child;
+      },
+      stop: (child) => stopChild(child),
     });
-    address = devServer.address;
+    await supervisor.start('temporal');
+    address = devServer!.address;
   }
 
   try {
     await provisionServer(config, address, say);
   } catch (err) {
-    await devServer?.stop();
+    await supervisor.stopAll(STOP_ORDER);
     throw err;
   }
 
   const adminSecret = config.gateway.adminSecret ?? randomBytes(24).toString('base64url');
   let gateway: RunningGateway | undefined;
   const componentEnv: Record<ComponentName, Record<string, string>> = { 'orders-worker': {}, 'shipping-worker': {}, web: {} };
+  // What the orders worker told us of itself (its current key, the fix): a restarted worker resumes as it was.
+  const workerState: WorkerState = { fixDeployed: config.worker.fixedRecoverableFailure };
   if (config.gateway.enabled) {
     try {
       gateway = await startGateway(config, address, adminSecret);
     } catch (err) {
-      await devServer?.stop();
+      await supervisor.stopAll(STOP_ORDER);
       throw err;
     }
     // Only the orders worker goes through the gateway: its key is the one an operator rotates.
-    const workerKey = gateway.keys.issue('orders-worker').key;
-    componentEnv['orders-worker'] = { TEMPORAL_ADDRESS: gateway.gateway.address, TEMPORAL_API_KEY: workerKey };
+    workerState.apiKey = gateway.keys.issue('orders-worker').key;
+    componentEnv['orders-worker'] = { TEMPORAL_ADDRESS: gateway.gateway.address };
     componentEnv.web = { GATEWAY_ADMIN_ADDRESS: gateway.admin.address, GATEWAY_ADMIN_SECRET: adminSecret };
     say(`API-key gateway on ${gateway.gateway.address}: the orders worker connects through it with its own key.`);
   }
+  const uiUrl = config.temporal.uiUrl ?? devServer?.uiUrl;
+  const controlSecret = config.worker.controlSecret ?? randomBytes(24).toString('base64url');
   const childEnv: Record<string, string> = {
     ...(devServer ? { TEMPORAL_ADDRESS: address } : {}),
-    WORKER_CONTROL_SECRET: config.worker.controlSecret ?? randomBytes(24).toString('base64url'),
+    ...(uiUrl ? { TEMPORAL_UI_URL: uiUrl } : {}),
     ...options.childEnv,
   };
+  // The control secret is for the two ends of the control channel only (the shipping worker has none).
+  componentEnv['orders-worker'].WORKER_CONTROL_SECRET = controlSecret;
+  componentEnv.web.WORKER_CONTROL_SECRET = controlSecret;
   const children = new Map<string, ChildProcess>();
   const consoleUrl = `http://${config.web.host === '0.0.0.0' ? 'localhost' : config.web.host}:${config.web.port}`;
 
-  const startComponent = async (name: ComponentName): Promise<void> => {
-    const child = fork(path.join(ROOT, ENTRY_POINTS[name]), [], {
-      cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, ...childEnv, ...componentEnv[name] },
-      stdio: ['ignore', options.childStdio ?? 'inherit', options.childStdio ?? 'inherit', 'ipc'],
+  const envOf = (name: ComponentName): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...childEnv, ...componentEnv[name] };
+    if (name === 'orders-worker') {
+      if (workerState.apiKey) env.TEMPORAL_API_KEY = workerState.apiKey;
+      env.ORDER_DEMO_FIX_DEPLOYED = String(!!workerState.fixDeployed);
+    }
+    return env;
+  };
+  const onMessage = (name: ComponentName, child: ChildProcess) => (msg: ChildMessage) => {
+    if (msg?.type === 'worker-state' && name === 'orders-worker') {
+      if (msg.apiKey) workerState.apiKey = msg.apiKey;
+      if (msg.fixDeployed !== undefined) workerState.fixDeployed = msg.fixDeployed;
+    } else if (msg?.type === 'supervisor-request') {
+      void answer(supervisor, msg).then((reply) => {
+        if (child.connected) child.send({ type: 'supervisor-reply', id: msg.id, ...reply } satisfies SupervisorMessage);
+      });
+    }
+  };
+  for (const name of ['orders-worker', 'shipping-worker', 'web'] as const) {
+    supervisor.add({
+      name,
+      start: async () => {
+        const child = fork(path.join(ROOT, ENTRY_POINTS[name]), [], {
+          cwd: ROOT,
+          execArgv: ['--import', 'tsx'],
+          env: envOf(name),
+          // Its own process group: the terminal's Ctrl-C reaches only the launcher, which then stops each
+          // part once, in order (a second signal would cut a worker's drain short).
+          detached: true,
+          stdio: ['ignore', options.childStdio ?? 'inherit', options.childStdio ?? 'inherit', 'ipc'],
+        });
+        child.on('message', onMessage(name, child));
+        child.once('exit', () => {
+          if (children.get(name) === child) children.delete(name);
+        });
+        await waitForReady(name, child);
+        children.set(name, child);
+        return child;
+      },
+      stop: (child) => stopChild(child),
     });
-    children.set(name, child);
-    await waitForReady(name, child);
-  };
-  const stopComponent = async (name: ComponentName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
-    const child = children.get(name);
-    if (!child) return;
-    children.delete(name);
-    if (signal === 'SIGKILL') {
-      child.kill('SIGKILL');
-      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
-    } else await stopChild(child);
-  };
+  }
+
+  const startComponent = (name: ComponentName): Promise<void> => supervisor.start(name);
+  const stopComponent = (name: ComponentName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> =>
+    signal === 'SIGKILL' ? supervisor.kill(name) : supervisor.stop(name);
   const stop = async (): Promise<void> => {
-    await stopComponent('web');
-    await Promise.all([stopComponent('orders-worker'), stopComponent('shipping-worker')]);
+    await supervisor.stopAll(STOP_ORDER.slice(0, 2));
     await gateway?.close();
-    await devServer?.stop();
+    await supervisor.stopAll(STOP_ORDER.slice(2));
   };
 
   try {
     say('Starting the workers and the web console...');
-    await Promise.all((['orders-worker', 'shipping-worker', 'web'] as const).map(startComponent));
+    await Promise.all((['orders-worker', 'shipping-worker', 'web'] as const).map((name) => supervisor.start(name)));
   } catch (err) {
     await stop();
     throw err;
   }
-  return { address, consoleUrl, uiUrl: config.temporal.uiUrl ?? devServer?.uiUrl, devServer, gateway, children, startComponent, stopComponent, stop };
+  return { address, consoleUrl, uiUrl, devServer, gateway, supervisor, children, startComponent, stopComponent, stop };
+}
+
+/** What the console may ask of the supervisor: the durability drills a presenter runs from the browser. */
+async function answer(supervisor: Supervisor, request: SupervisorAction): Promise<SupervisorReply> {
+  const reply = (ok: boolean, message: string): SupervisorReply => ({ ok, message, status: supervisor.status() });
+  if (request.action === 'status') return reply(true, '');
+  const part = request.part;
+  const allowed: Record<SupervisorAction['action'], PartName[]> = {
+    status: [],
+    kill: ['orders-worker', 'shipping-worker'],
+    start: ['orders-worker', 'shipping-worker'],
+    restart: ['orders-worker', 'shipping-worker', 'temporal'],
+  };
+  if (!allowed[request.action].includes(part) || !supervisor.has(part)) return reply(false, `The console cannot ${request.action} the ${PART_LABELS[part] ?? part}.`);
+  try {
+    if (request.action === 'kill') await supervisor.kill(part);
+    else if (request.action === 'start') await supervisor.start(part);
+    else await supervisor.restart(part);
+  } catch (err) {
+    return reply(false, `The ${PART_LABELS[part]} did not start: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const done = { kill: 'killed', start: 'started', restart: 'restarted' }[request.action];
+  return reply(true, `The ${PART_LABELS[part]} was ${done}.`);
 }
 
 async function provisionServer(config: Config, address: string, say: (line: string) => void): Promise<void> {

@@ -13,9 +13,13 @@ export function announceReady(info: ReadyInfo): void {
   process.send?.({ type: 'ready', ...info });
 }
 
+const LAUNCHER_GONE_DEADLINE_MS = 3_000;
+
 /**
  * Runs `stop` once on SIGINT, SIGTERM or loss of the launcher, then exits. A second signal exits at once,
- * for the presenter who presses Ctrl-C twice.
+ * for the presenter who presses Ctrl-C twice
+ * on a part run by hand. (Under `npm start` the parts run in process groups of their own, so the terminal's
+ * Ctrl-C reaches only the launcher, and each part gets exactly one SIGTERM, in order.)
  */
 export function onShutdown(stop: () => Promise<void>, log: (msg: string) => void = () => {}): void {
   let stopping = false;
@@ -26,6 +30,9 @@ export function onShutdown(stop: () => Promise<void>, log: (msg: string) => void
     }
     stopping = true;
     log(`stopping (${reason})`);
+    // Nobody waits for a drain when the launcher was killed: a killed `npm start` must leave nothing running
+    // within seconds, and the work in flight is Temporal's to retry.
+    if (reason === 'launcher gone') setTimeout(() => process.exit(1), LAUNCHER_GONE_DEADLINE_MS).unref();
     stop().then(
       () => process.exit(0),
       (err: unknown) => {

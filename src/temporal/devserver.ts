@@ -4,7 +4,7 @@
  * (temporary state, free ports).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -34,6 +34,7 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   port: number;
+  uiPort: number | undefined;
   uiUrl: string | undefined;
   child: ChildProcess;
   stop(): Promise<void>;
@@ -61,6 +62,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // Fire timers on time rather than up to a second late: the audience watches 1 s steps and retry backoff.
     '--dynamic-config-value',
     'history.timerProcessorMaxTimeShift="10ms"',
+    // A workflow task that keeps failing (RecoverableFailure) is retried every workflow task timeout, however
+    // long it has been stuck: by default the server adds 5 s, 10 s, 20 s... up to 10 min to each attempt
+    // after the third, so a fix deployed 3 minutes in took up to 2 minutes to show. A cap under 5 s turns
+    // that slowdown off (measured: each attempt then lasts exactly the task timeout).
+    '--dynamic-config-value',
+    'history.workflowTaskRetryMaxInterval="1s"',
     ...options.namespaces.flatMap((ns) => ['--namespace', ns]),
     ...Object.entries(options.searchAttributes).flatMap(([key, type]) => ['--search-attribute', `${key}=${type}`]),
   ];
@@ -71,7 +78,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--db-filename', options.dbFile);
   }
 
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that the terminal's Ctrl-C reaches only the launcher, which stops the parts in
+  // order (the workers drain against a server that is still up). Tied to the launcher's life: a launcher
+  // killed with SIGKILL takes the server with it (the kernel's parent-death signal, set by setpriv).
+  const [command, commandArgs] = withParentDeathSignal(options.cliPath, args);
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const pidFile = options.dbFile ? pidFileOf(options.dbFile) : undefined;
+  if (pidFile && child.pid) writeFileSync(pidFile, `${child.pid}\n`);
+  child.once('exit', () => {
+    if (pidFile && readPid(pidFile) === child.pid) rmSync(pidFile, { force: true });
+  });
   const tail: string[] = [];
   let stopping = false;
   const collect = (chunk: Buffer): void => {
@@ -90,6 +106,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const server: DevServer = {
     address,
     port,
+    uiPort,
     uiUrl: uiPort === undefined ? undefined : `http://localhost:${uiPort}`,
     child,
     stop: () => {
@@ -139,6 +156,66 @@ export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> 
     });
     child.kill('SIGTERM');
   });
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+
+function withParentDeathSignal(command: string, args: string[]): [string, string[]] {
+  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return [command, args];
+  return [SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args]];
+}
+
+/** The dev server of a state file writes its pid next to it, so that a later launcher can find a leftover. */
+function pidFileOf(dbFile: string): string {
+  return `${dbFile}.pid`;
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The command line of a process (Linux), to tell our leftover server from an unrelated process that reused its pid. */
+function commandLine(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stops a dev server of this state file left running by a launcher that could not stop it (SIGKILL on a
+ * system without setpriv, or a killed process group). Returns its pid when there was one.
+ */
+export async function stopLeftoverDevServer(dbFile: string): Promise<number | undefined> {
+  const pidFile = pidFileOf(dbFile);
+  const pid = readPid(pidFile);
+  if (!pid) return undefined;
+  const cmd = commandLine(pid);
+  if (!alive(pid) || (cmd !== undefined && !cmd.includes(dbFile))) {
+    rmSync(pidFile, { force: true });
+    return undefined;
+  }
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; alive(pid) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (let waited = 0; alive(pid) && waited < 5_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  rmSync(pidFile, { force: true });
+  return pid;
 }
 
 /** Returns the port to use: the requested one if it is free (clear error if not), or a free one for 0. */

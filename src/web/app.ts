@@ -20,6 +20,7 @@ import { createOrderReader } from './orders/reader.js';
 import { createViews } from './render.js';
 import { renderError } from './respond.js';
 import { apiKeyRoutes } from './routes/api-key.js';
+import { durabilityRoutes } from './routes/durability.js';
 import { homeRoutes } from './routes/home.js';
 import { operatorRoutes } from './routes/operator.js';
 import { opsRoutes } from './routes/ops.js';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Hono {
     logger,
     metrics,
     workerControl: deps.workerControl,
+    supervisor: deps.supervisor,
     apiKeys: createApiKeyService({ worker: deps.workerKeys, gateway: deps.gatewayAdmin, logger }),
     operator: createOperatorFigures({ client: deps.client, config, logger }),
     newOrderId: deps.newOrderId ?? (() => String(randomInt(100_000, 1_000_000))),
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', ordersRoutes(ctx));
   app.route('/', orderLiveRoutes(ctx));
   app.route('/', workerRoutes(ctx));
+  app.route('/', durabilityRoutes(ctx));
   app.route('/', preflightRoutes(ctx));
   app.route('/', operatorRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));

@@ -1,5 +1,6 @@
 /** What createApp needs from the outside world, and what its routes share. */
 import type { Config } from '../config.js';
+import type { SupervisorClient } from '../process/supervision.js';
 import type { Logger } from '../logger.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
 import type { OrderConsoleClient } from '../temporal/client.js';
@@ -10,12 +11,24 @@ import type { ProgressHub } from './sse/hub.js';
 import type { Views } from './render.js';
 
 /**
- * The console's side of the control channel to the orders worker: asks the worker to redeploy with the
- * RecoverableFailure fix. Resolves (with an optional message for the presenter) once the fix runs.
+ * What the worker says about the RecoverableFailure fix after a deploy or a restore: whether it runs the
+ * fixed code now, and whether this call changed anything (false: it already did, or already did not).
+ */
+export interface FixChange {
+  fixDeployed: boolean;
+  changed?: boolean;
+}
+
+/**
+ * The console's side of the control channel to the orders worker: deploy the RecoverableFailure fix, put
+ * the bug back for the next rehearsal, and ask which code runs. Each resolves once the worker runs that
+ * code; a worker that does not say whether anything changed may resolve with nothing.
  * src/temporal/worker-control-client.ts's client fits as is.
  */
 export interface WorkerControl {
-  deployFix(): Promise<string | void>;
+  deployFix(): Promise<FixChange | void>;
+  restoreBug(): Promise<FixChange | void>;
+  status(): Promise<{ fixDeployed: boolean }>;
 }
 
 /** The worker's API key, through its control channel (createWorkerControlClient fits as is). */
@@ -29,12 +42,14 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   metrics: ConsoleMetrics;
-  /** Without it the "Deploy fix" button is shown disabled, with the manual command instead. */
+  /** Without it the stuck banner says how to deploy the fixed worker code by hand, and offers no button. */
   workerControl?: WorkerControl;
   /** Without it the API key page explains how to connect the console to the worker's control channel. */
   workerKeys?: WorkerKeyControl;
   /** With it the API key panel runs in gateway mode (issue and revoke keys offline); without, in Cloud mode. */
   gatewayAdmin?: GatewayKeyAdmin;
+  /** `npm start`'s supervisor (the console's IPC channel): without it the durability controls say why they are absent. */
+  supervisor?: SupervisorClient;
   /** How often the progress hub polls a watched order (default 200 ms: keeps progress lag p95 under 300 ms; one describe per poll, shared by every viewer). */
   pollIntervalMs?: number;
   /** Where views/ and public/ are (default: the project root's). */
@@ -46,6 +61,7 @@ export interface AppDeps {
 /** Everything a route module gets. */
 export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config' | 'logger' | 'metrics' | 'newOrderId'>> {
   workerControl: WorkerControl | undefined;
+  supervisor: SupervisorClient | undefined;
   apiKeys: ApiKeyService;
   operator: OperatorFigures;
   hub: ProgressHub;

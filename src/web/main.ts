@@ -10,6 +10,7 @@ import { ConfigError, connectionOptions, loadConfig } from '../config.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { announceReady, onShutdown } from '../process/lifecycle.js';
+import { supervisorClient } from '../process/supervision.js';
 import { createConsoleMetrics } from '../metrics/console.js';
 import { createOrderConsoleClient, lazyConnection } from '../temporal/client.js';
 import { createGatewayAdminClient, createWorkerControlClient } from '../temporal/worker-control-client.js';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     workerControl,
     workerKeys: workerControl,
     gatewayAdmin,
+    supervisor: supervisorClient(),
   });
 
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }) as Server;

@@ -4,7 +4,7 @@
  * every process on Ctrl-C, and explain a taken port or an unreachable server in one paragraph.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,8 @@ function launch(env: Record<string, string>): Launch {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': every line the parts wrote to the shared pipes has been read by then.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
 
@@ -47,11 +48,85 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
+/** The processes the launcher started (its children), by what they run. */
+function partsOf(launcherPid: number): Record<'orders' | 'shipping' | 'web' | 'temporal', number | undefined> {
+  const found: Record<string, number> = {};
+  for (const pid of descendants(launcherPid)) {
+    const cmd = commandLine(pid);
+    if (cmd.includes('src/worker/orders.ts')) found.orders = pid;
+    else if (cmd.includes('src/worker/shipping.ts')) found.shipping = pid;
+    else if (cmd.includes('src/web/main.ts')) found.web = pid;
+    else if (cmd.includes('start-dev')) found.temporal = pid;
+  }
+  return found as ReturnType<typeof partsOf>;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // The command name may hold spaces or parentheses: the fields after the last ')' are fixed.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function descendants(root: number): number[] {
+  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const out: number[] = [];
+  const walk = (parent: number): void => {
+    for (const pid of pids) if (parentOf(pid) === parent) (out.push(pid), walk(pid));
+  };
+  walk(root);
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function ctrlC(run: Launch): Promise<void> {
   const pgid = run.child.pid!;
+  const parts = Object.values(partsOf(pgid)).filter((pid): pid is number => pid !== undefined);
   process.kill(-pgid, 'SIGINT');
   expect(await run.exited).toBe(0);
-  await eventually('every process of the demo to exit', () => !groupAlive(pgid), 30_000);
+  await eventually('every process of the demo to exit', () => !groupAlive(pgid) && !parts.some(alive), 30_000);
+}
+
+async function placeOrder(consoleUrl: string, orderId: string, scenario = 'HappyPath'): Promise<void> {
+  const placed = await fetch(`${consoleUrl}/orders`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: consoleUrl },
+    body: `scenario=${scenario}&orderId=${orderId}&address=9+Launch+Lane`,
+  });
+  expect(placed.status).toBe(303);
+}
+
+async function completed(consoleUrl: string, orderId: string): Promise<void> {
+  await eventually(`order ${orderId} to complete`, async () => (await (await fetch(`${consoleUrl}/orders/${orderId}`)).text()).includes('data-outcome="completed"'), 120_000);
+}
+
+async function post(consoleUrl: string, path: string, body = ''): Promise<Response> {
+  return fetch(`${consoleUrl}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: consoleUrl, 'hx-request': 'true' },
+    body,
+  });
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -61,10 +136,12 @@ function portFree(port: number): Promise<boolean> {
   );
 }
 
-describe('npm start', () => {
+// Whole launches of the demo, several per test: generous limits for a shared two-core machine.
+describe('npm start', { timeout: 300_000 }, () => {
   it('brings the demo up, keeps orders across a restart, and Ctrl-C leaves nothing behind', async () => {
     const ports = await freePorts();
-    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: stateDir };
+    // Info logs: the workers' "stopped" lines are what shows they drained.
+    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: stateDir, LOG_LEVEL: 'info' };
     const consoleUrl = `http://127.0.0.1:${ports.WEB_PORT}`;
 
     const first = launch(env);
@@ -83,6 +160,10 @@ describe('npm start', () => {
     await eventually('the order to complete', async () => (await (await fetch(`${consoleUrl}/orders/777001`)).text()).includes('data-outcome="completed"'), 120_000);
     await ctrlC(first);
     for (const port of portsOf(ports)) expect(await portFree(port)).toBe(true);
+    // One ordered stop: each worker drains and says so, none is cut short by a second signal.
+    expect(first.output()).toContain('Orders worker stopped');
+    expect(first.output()).toContain('Shipping worker stopped');
+    expect(first.output()).not.toContain('stopping (SIGINT)');
 
     // Same state folder: the order placed before the restart is still there.
     const second = launch(env);
@@ -90,7 +171,66 @@ describe('npm start', () => {
     const page = await (await fetch(`${consoleUrl}/orders/777001`)).text();
     expect(page).toContain('data-outcome="completed"');
     expect(page).toContain('9 Launch Lane');
+    // The console links the Temporal UI that npm start runs: this order's own run, straight to its history.
+    const uiLink = new RegExp(`href="(http://localhost:${ports.TEMPORAL_DEV_UI_PORT}/namespaces/default/workflows/order-777001/[0-9a-f-]{36}/history)"[^>]*data-testid="temporal-ui-link"`).exec(page);
+    expect(uiLink?.[1], 'the order page links the Temporal UI').toBeDefined();
+    expect((await fetch(uiLink![1]!)).status).toBe(200);
     await ctrlC(second);
+  });
+
+  it('restarts any part killed with SIGKILL, and the console can kill and start the worker', async () => {
+    const ports = await freePorts();
+    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: mkdtempSync(path.join(tmpdir(), 'launcher-kill-')) };
+    const consoleUrl = `http://127.0.0.1:${ports.WEB_PORT}`;
+    const run = launch(env);
+    try {
+      await eventually('"Ready in" from the launcher', () => run.output().includes('Ready in'), 120_000);
+      const launcher = run.child.pid!;
+      expect(run.output()).not.toContain('another terminal');
+
+      // Each part, killed as `kill -9` would: the supervisor says so and brings it back by itself.
+      for (const [part, label] of [['orders', 'orders worker'], ['temporal', 'Temporal server'], ['web', 'console'], ['shipping', 'shipping worker']] as const) {
+        const pid = partsOf(launcher)[part];
+        expect(pid, `${part} is running`).toBeDefined();
+        process.kill(pid!, 'SIGKILL');
+        await eventually(`the ${label} to be back`, () => run.output().includes(`The ${label} is back`) && partsOf(launcher)[part] !== undefined && partsOf(launcher)[part] !== pid, 60_000);
+        expect(run.output()).toContain(`The ${label} stopped unexpectedly (SIGKILL)`);
+      }
+      // Back with the same secrets and the current key: an order placed now completes through the gateway,
+      // and the control channel (API key panel, Deploy fix) still answers the console.
+      await placeOrder(consoleUrl, '778001');
+      await completed(consoleUrl, '778001');
+      const keyPanel = await (await fetch(`${consoleUrl}/api-key/status`)).text();
+      expect(keyPanel).toContain('data-available="true"');
+      expect(keyPanel).toContain('data-testid="key-fingerprint"');
+      expect((await post(consoleUrl, '/worker/deploy-fix', 'orderId=778001')).status).toBe(200);
+
+      // The console's durability controls: kill the worker mid-order, the order waits, start it, it completes.
+      await placeOrder(consoleUrl, '778002', 'APIFailure');
+      const killed = await post(consoleUrl, '/durability/kill-worker', 'orderId=778002');
+      expect(killed.status).toBe(200);
+      expect(await killed.text()).toContain('The orders worker was killed.');
+      const down = await (await fetch(`${consoleUrl}/durability?orderId=778002`)).text();
+      expect(down).toContain('data-testid="worker-down"');
+      expect(down).toContain('data-testid="part-orders-worker" data-state="stopped"');
+      const startedAgain = await post(consoleUrl, '/durability/start-worker', 'orderId=778002');
+      expect(startedAgain.status).toBe(200);
+      expect(await startedAgain.text()).toContain('The orders worker was started.');
+      await completed(consoleUrl, '778002');
+      expect((await (await fetch(`${consoleUrl}/durability`)).text())).not.toContain('data-testid="worker-down"');
+
+      // Killing the launcher itself takes everything with it, and `npm start` starts again at once.
+      const parts = Object.values(partsOf(launcher)).filter((pid): pid is number => pid !== undefined);
+      expect(parts).toHaveLength(4);
+      process.kill(launcher, 'SIGKILL');
+      await eventually('every part to end with the launcher', () => !parts.some(alive), 10_000);
+      const again = launch(env);
+      await eventually('"Ready in" after the launcher was killed', () => again.output().includes('Ready in') || again.child.exitCode !== null, 120_000);
+      expect(again.output()).toContain('Ready in');
+      await ctrlC(again);
+    } finally {
+      if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+    }
   });
 
   it('explains a port that is already taken, without a stack trace', async () => {

@@ -28,3 +28,14 @@ export function securityHeaders(): MiddlewareHandler {
     crossOriginEmbedderPolicy: false,
   });
 }
+
+/**
+ * Only form posts: the CSRF middleware checks the Origin of form content types (and bodiless posts),
+ * so insisting on a form keeps every action inside that check.
+ */
+export const formOnly: MiddlewareHandler = async (c, next) => {
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(c.req.header('content-type') ?? '')) {
+    return c.text('Send this as a form.', 415);
+  }
+  await next();
+};

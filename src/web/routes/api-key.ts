@@ -13,6 +13,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DONE_MESSAGES, MAX_KEY_LENGTH, type ActionOutcome, type DoneCode } from '../api-key/actions.js';
 import type { RouteContext } from '../deps.js';
+import { formOnly } from '../middleware/security.js';
 import { isHtmx, renderPage } from '../respond.js';
 import { field } from '../validate.js';
 
@@ -69,15 +70,4 @@ const noStore: MiddlewareHandler = async (c, next) => {
   await next();
   // A page about credentials: nothing in between keeps a copy, and the back button asks again.
   c.header('Cache-Control', 'no-store');
-};
-
-/**
- * Only form posts: the CSRF middleware checks the Origin of form content types (and bodiless posts),
- * so insisting on a form keeps every action inside that check.
- */
-const formOnly: MiddlewareHandler = async (c, next) => {
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(c.req.header('content-type') ?? '')) {
-    return c.text('Send this as a form.', 415);
-  }
-  await next();
 };

@@ -5,13 +5,15 @@
  */
 import { Hono } from 'hono';
 import type { RouteContext } from '../deps.js';
+import { readPanel } from '../durability/panel.js';
 import { renderPage } from '../respond.js';
 
 export function operatorRoutes(ctx: RouteContext): Hono {
   return new Hono()
     .get('/operator', async (c) => {
       c.header('Cache-Control', 'no-store');
-      return renderPage(ctx, c, 'operator', { title: 'Operator', nav: 'operator', f: await ctx.operator.read() });
+      const [f, durability] = await Promise.all([ctx.operator.read(), readPanel(ctx.supervisor)]);
+      return renderPage(ctx, c, 'operator', { title: 'Operator', nav: 'operator', f, durability });
     })
     .get('/operator/figures', async (c) => {
       c.header('Cache-Control', 'no-store');

@@ -7,10 +7,13 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { RouteContext } from '../deps.js';
+import { retryWait, wholeSeconds } from '../orders/view.js';
 import type { OrderView } from '../orders/view.js';
+import { firstPanel } from '../durability/panel.js';
 import { renderPage } from '../respond.js';
 import { scenarioTitle } from '../scenarios.js';
 import { MAX_ADDRESS_LENGTH } from '../validate.js';
+import { FIX_COMMAND, fixStatusOf } from './worker.js';
 
 /** The address form's state after a submission: the value kept, and the error or the workflow's answer. */
 export interface AddressFormState {
@@ -18,17 +21,30 @@ export interface AddressFormState {
   error?: string;
 }
 
-/** Restarting the whole demo keeps its state: the stuck order replays on the fixed code. */
-export const FIX_COMMAND = 'ORDER_DEMO_FIX_DEPLOYED=true npm start';
-
-export function orderData(ctx: Pick<RouteContext, 'workerControl'>, view: OrderView, address?: AddressFormState) {
+export function orderData(ctx: Pick<RouteContext, 'workerControl' | 'logger'>, view: OrderView, address?: AddressFormState) {
   return {
     v: view,
     scenarioTitle: scenarioTitle(view.scenario),
     address: address ?? { value: view.address, error: undefined },
     maxAddress: MAX_ADDRESS_LENGTH,
-    fixCommand: FIX_COMMAND,
-    canDeployFix: ctx.workerControl !== undefined,
+    fix: fixData(ctx, view),
+  };
+}
+
+/**
+ * What the stuck banner and the RecoverableFailure outcome need: whether our worker's control channel is
+ * here (the buttons), whether the worker said it runs the fix (then Deploy fix is never offered again),
+ * and the retry timing in words. Asked only for orders that can use it, so other pages cost the worker nothing.
+ */
+function fixData(ctx: Pick<RouteContext, 'workerControl' | 'logger'>, view: OrderView) {
+  const status = view.stuck || view.scenario === 'RecoverableFailure' ? fixStatusOf(ctx) : undefined;
+  const stuck = view.stuck;
+  return {
+    command: FIX_COMMAND,
+    canDeploy: ctx.workerControl !== undefined,
+    deployed: status?.peek(),
+    retryEvery: stuck ? wholeSeconds(stuck.retryEveryMs) : undefined,
+    nextRetry: stuck ? retryWait(stuck, Date.now()) : undefined,
   };
 }
 
@@ -39,7 +55,9 @@ export function renderOrderPage(
   // Tells the stream what the page already shows, so its first message does not replace (and wipe a form
   // being typed into) with an identical copy.
   const seen = `${regionDigest(regions.progress)}.${regionDigest(regions.panel)}`;
-  return renderPage(ctx, c, 'order', { title: `Order ${view.orderId}`, ...orderData(ctx, view, address), seen }, status);
+  // The page never waits on the launcher: the controls fill themselves in on load.
+  const durability = view.terminal ? undefined : firstPanel(ctx.supervisor);
+  return renderPage(ctx, c, 'order', { title: `Order ${view.orderId}`, ...orderData(ctx, view, address), seen, durability }, status);
 }
 
 /** A short fingerprint of a rendered region: what the stream compares to decide whether to send it. */
