@@ -3,6 +3,10 @@
  * workers and saves each history as JSON in test/fixtures/histories/<Scenario>.json. The replay test
  * replays them against the current code: a change that would break running orders fails that test.
  *
+ * `npm run record-histories -- APIKeyRotation` records only the scenarios named (a new workflow type's
+ * first fixture, leaving the others as recorded by earlier code); `--out DIR` writes elsewhere (to compare
+ * fresh histories with the committed ones).
+ *
  * Uses TEMPORAL_ADDRESS when set; otherwise starts a throwaway dev server of its own.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +18,7 @@ import { connectionOptions, loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { ensureCli } from '../src/temporal/cli.js';
 import {
+  isScenario,
   orderWorkflowId,
   SCENARIOS,
   shipmentWorkflowId,
@@ -30,10 +35,21 @@ import { createShippingWorker } from '../src/worker/shipping-worker.js';
 import { getOrderStateQuery } from '../src/workflows/extras.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const OUT_DIR = path.join(ROOT, 'test', 'fixtures', 'histories');
 const say = (line: string): void => console.log(`[record] ${line}`);
+let OUT_DIR = '';
+
+function parseArgs(args: string[]): { outDir: string; scenarios: readonly Scenario[] } {
+  const out = args.indexOf('--out');
+  const outDir = out >= 0 && args[out + 1] ? path.resolve(args[out + 1]!) : path.join(ROOT, 'test', 'fixtures', 'histories');
+  const names = out >= 0 ? [...args.slice(0, out), ...args.slice(out + 2)] : args;
+  const unknown = names.filter((name) => !isScenario(name));
+  if (unknown.length > 0) throw new Error(`Unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+  return { outDir, scenarios: names.length > 0 ? (names as Scenario[]) : SCENARIOS };
+}
 
 async function main(): Promise<void> {
+  const { outDir, scenarios: WANTED } = parseArgs(process.argv.slice(2));
+  OUT_DIR = outDir;
   const base = loadConfig();
   const logger = createLogger({ name: 'record', level: 'warn' });
   installRuntime(logger);
@@ -49,11 +65,12 @@ async function main(): Promise<void> {
   const running = Promise.all([orders.run(), shipping.run()]);
   try {
     mkdirSync(OUT_DIR, { recursive: true });
-    const others = SCENARIOS.filter((s) => s !== 'RecoverableFailure');
+    const others = WANTED.filter((s) => s !== 'RecoverableFailure');
     await Promise.all(others.map((scenario) => recordOrder(client, config, orders, scenario)));
     // Last: its redeploy swaps the code under every order still running.
-    await recordOrder(client, config, orders, 'RecoverableFailure');
-    say(`Wrote ${SCENARIOS.length + 1} histories to ${path.relative(ROOT, OUT_DIR)}/`);
+    if (WANTED.includes('RecoverableFailure')) await recordOrder(client, config, orders, 'RecoverableFailure');
+    const count = WANTED.length + (WANTED.includes('ChildWorkflow') ? 1 : 0);
+    say(`Wrote ${count} histories to ${path.relative(ROOT, OUT_DIR) || OUT_DIR}/`);
   } finally {
     await Promise.all([orders.shutdown(), shipping.shutdown()]);
     await running;

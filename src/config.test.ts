@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isLoopback, loadConfig } from './config.js';
+import { ConfigError, isLoopback, isTemporalCloud, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('defaults to a local dev server started by the launcher', () => {
@@ -15,7 +18,6 @@ describe('loadConfig', () => {
   it('uses the server named by the standard variables and starts none', () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'k3y-value' });
     expect(config.temporal).toMatchObject({ external: true, address: 'ns.acct.tmprl.cloud:7233', namespace: 'ns.acct', apiKey: 'k3y-value', tls: true });
-    expect(config.temporal.uiUrl).toBeUndefined();
   });
 
   it('keeps a plaintext connection for an API key against a loopback server', () => {
@@ -54,5 +56,55 @@ describe('loadConfig', () => {
     expect(isLoopback('127.0.0.1:1')).toBe(true);
     expect(isLoopback('[::1]:7233')).toBe(true);
     expect(isLoopback('example.com:7233')).toBe(false);
+  });
+});
+
+describe('Temporal Web UI URL (links from the console)', () => {
+  const uiUrl = (env: Record<string, string>) => loadConfig(env).temporal.uiUrl;
+
+  it("is the dev server's UI when the launcher runs one, on TEMPORAL_DEV_UI_PORT", () => {
+    expect(uiUrl({})).toBe('http://localhost:8233');
+    expect(uiUrl({ TEMPORAL_DEV_UI_PORT: '18233' })).toBe('http://localhost:18233');
+  });
+
+  it('is what npm start hands every child: the dev server address plus TEMPORAL_UI_URL', () => {
+    // The launcher's children see the dev server as a configured address, so only TEMPORAL_UI_URL links the UI.
+    expect(uiUrl({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_UI_URL: 'http://localhost:8233' })).toBe('http://localhost:8233');
+  });
+
+  it("is Temporal Cloud's UI for a Cloud address, mTLS or API key, from the variables or a profile", () => {
+    expect(uiUrl({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct' })).toBe('https://cloud.temporal.io');
+    expect(uiUrl({ TEMPORAL_ADDRESS: 'us-east-1.aws.api.temporal.io:7233', TEMPORAL_API_KEY: 'k3y-value' })).toBe('https://cloud.temporal.io');
+    const dir = mkdtempSync(path.join(tmpdir(), 'config-test-'));
+    try {
+      const file = path.join(dir, 'temporal.toml');
+      writeFileSync(file, '[profile.cloud]\naddress = "eu-west-1.aws.api.temporal.io:7233"\nnamespace = "ns.acct"\napi_key = "k3y-value"\n');
+      const config = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud' });
+      expect(config.temporal).toMatchObject({ external: true, namespace: 'ns.acct', uiUrl: 'https://cloud.temporal.io' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes TEMPORAL_UI_URL over any derivation, without a trailing slash', () => {
+    expect(uiUrl({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_UI_URL: 'https://temporal-ui.internal/' })).toBe('https://temporal-ui.internal');
+    expect(uiUrl({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_UI_URL: 'https://ui.example.com' })).toBe('https://ui.example.com');
+    expect(uiUrl({ TEMPORAL_UI_URL: 'http://127.0.0.1:9999' })).toBe('http://127.0.0.1:9999');
+  });
+
+  it('is unset for a server of yours without TEMPORAL_UI_URL (its UI can be anywhere), and refuses a non-URL', () => {
+    expect(uiUrl({ TEMPORAL_ADDRESS: 'temporal.internal:7233' })).toBeUndefined();
+    expect(() => loadConfig({ TEMPORAL_UI_URL: 'localhost:8233' })).toThrow(/TEMPORAL_UI_URL/);
+    expect(() => loadConfig({ TEMPORAL_UI_URL: 'javascript:alert(1)' })).toThrow(ConfigError);
+  });
+
+  it('recognises Temporal Cloud addresses only', () => {
+    expect(isTemporalCloud('ns.acct.tmprl.cloud:7233')).toBe(true);
+    expect(isTemporalCloud('NS.ACCT.TMPRL.CLOUD:7233')).toBe(true);
+    expect(isTemporalCloud('us-east-1.aws.api.temporal.io:7233')).toBe(true);
+    expect(isTemporalCloud('api.temporal.io.example.com:7233')).toBe(false);
+    expect(isTemporalCloud('tmprl.cloud.example.com:7233')).toBe(false);
+    expect(isTemporalCloud('127.0.0.1:7233')).toBe(false);
+    expect(isTemporalCloud(undefined)).toBe(false);
   });
 });

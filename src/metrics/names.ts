@@ -23,3 +23,7 @@ export const NO_SCENARIO = 'none';
 
 /** The SDK's counter of failed long polls (its default `temporal_` prefix included). */
 export const SDK_POLL_FAILURES = 'temporal_long_request_failure';
+
+/** The SDK's long requests (polls) started, and those ended (answered or failed: its latency histogram's count). */
+export const SDK_LONG_REQUESTS = 'temporal_long_request';
+export const SDK_LONG_REQUESTS_ENDED = 'temporal_long_request_latency_count';

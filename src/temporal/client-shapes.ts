@@ -19,6 +19,7 @@ export interface OrderListFilter {
 
 export interface OrderSummary {
   workflowId: string;
+  runId: string;
   workflowType: string;
   scenario: Scenario | undefined;
   status: WorkflowExecutionStatusName;
@@ -102,6 +103,7 @@ export function describeOrderInfo(orderId: string, d: WorkflowExecutionDescripti
 export function listInfo(info: WorkflowExecutionInfo, orderStatus: string | undefined): OrderSummary {
   return {
     workflowId: info.workflowId,
+    runId: info.runId,
     workflowType: info.type,
     scenario: scenarioOf(info.type),
     status: info.status.name,

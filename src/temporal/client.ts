@@ -42,6 +42,14 @@ export type { HealthState } from './client-health.js';
 export type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
 export type { WorkflowExecutionStatusName };
 
+/**
+ * RecoverableFailure's workflow task timeout. After its first failed attempt the SDK lets each attempt
+ * time out instead of reporting it, so this is how often the stuck order retries, and so how soon a
+ * deployed fix takes over (10 s by default). Its healthy tasks take milliseconds. Other scenarios keep
+ * the default: a task that overran 2 s on a busy machine would be retried for nothing.
+ */
+export const STUCK_TASK_RETRY = '2s';
+
 /** Orders per execution status; a status with none is absent. */
 export type OrderCounts = Partial<Record<ListStatus, number>>;
 
@@ -141,6 +149,7 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
             // find the first instead of starting another order, whether the first is still running or not.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+            ...(scenario === 'RecoverableFailure' ? { workflowTaskTimeout: STUCK_TASK_RETRY } : {}),
           }),
         );
         return { workflowId, started: true };

@@ -5,6 +5,7 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
+/** Every order workflow type of the contract is `OrderWorkflow` + one of these; APIKeyRotation is HappyPath under its own name. */
 export const SCENARIOS = [
   'HappyPath',
   'AdvancedVisibility',
@@ -15,6 +16,7 @@ export const SCENARIOS = [
   'APIFailure',
   'RecoverableFailure',
   'NonRecoverableFailure',
+  'APIKeyRotation',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 

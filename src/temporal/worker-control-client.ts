@@ -4,9 +4,9 @@
  * and never contains the secret or a key (only the server's own, key-free, message is quoted).
  */
 import type { GatewayStatsResponse, IssuedKey, KeyInfo, KeyList } from '../gateway/admin.js';
-import type { ApiKeyState, WorkerStatus } from '../worker/control.js';
+import type { ApiKeyState, FixState, WorkerStatus } from '../worker/control.js';
 
-export type { ApiKeyState, GatewayStatsResponse, IssuedKey, KeyInfo, KeyList, WorkerStatus };
+export type { ApiKeyState, FixState, GatewayStatsResponse, IssuedKey, KeyInfo, KeyList, WorkerStatus };
 
 export class ControlApiError extends Error {
   override name = 'ControlApiError';
@@ -35,8 +35,10 @@ export interface WorkerControlClient {
   status(): Promise<WorkerStatus>;
   setApiKey(key: string): Promise<ApiKeyState>;
   revokeApiKey(): Promise<ApiKeyState>;
-  deployFix(): Promise<void>;
-  restoreBug(): Promise<void>;
+  /** Resolves once the fixed code is deployed; `changed: false` when it already was (nothing redeployed). */
+  deployFix(): Promise<FixState>;
+  /** The original, buggy code back (for the next rehearsal); `changed: false` when it already ran. */
+  restoreBug(): Promise<FixState>;
 }
 
 export interface GatewayAdminClient {
@@ -53,8 +55,8 @@ export function createWorkerControlClient(options: ControlClientOptions): Worker
     status: () => call<WorkerStatus>('GET', '/status'),
     setApiKey: async (key) => (await call<{ apiKey: ApiKeyState }>('POST', '/api-key', { key })).apiKey,
     revokeApiKey: async () => (await call<{ apiKey: ApiKeyState }>('POST', '/api-key/revoke', {})).apiKey,
-    deployFix: async () => void (await call('POST', '/deploy-fix', {}, options.redeployTimeoutMs ?? 60_000)),
-    restoreBug: async () => void (await call('POST', '/restore-bug', {}, options.redeployTimeoutMs ?? 60_000)),
+    deployFix: () => fixCall(call, '/deploy-fix', true, options.redeployTimeoutMs),
+    restoreBug: () => fixCall(call, '/restore-bug', false, options.redeployTimeoutMs),
   };
 }
 
@@ -66,6 +68,12 @@ export function createGatewayAdminClient(options: ControlClientOptions): Gateway
     revokeKey: async (id) => (await call<{ key: KeyInfo }>('POST', `/keys/${encodeURIComponent(id)}/revoke`, {})).key,
     stats: () => call<GatewayStatsResponse>('GET', '/stats'),
   };
+}
+
+/** A worker from before `changed` answers `{ fixDeployed }` only: it always redeployed. */
+async function fixCall(call: Call, path: string, fixDeployed: boolean, timeoutMs = 60_000): Promise<FixState> {
+  const answer = await call<Partial<FixState>>('POST', path, {}, timeoutMs);
+  return { fixDeployed: answer.fixDeployed ?? fixDeployed, changed: answer.changed ?? true };
 }
 
 type Call = <T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs?: number) => Promise<T>;

@@ -7,10 +7,13 @@ import { Eta } from 'eta';
 import type { HealthState } from '../temporal/client.js';
 import type { StepState } from './orders/steps.js';
 import type { OrderPhase } from './orders/view.js';
+import { orderStatusQuery, temporalUiLinks } from './temporal-ui.js';
 
 export interface ViewHelpers {
-  /** Link into the Temporal Web UI, or undefined when its URL is not configured. */
-  workflowUrl(namespace: string, workflowId: string): string | undefined;
+  /** A workflow's page in the Temporal Web UI (its history when the run id is known); undefined without a UI. */
+  workflowUrl(namespace: string, workflowId: string, runId?: string): string | undefined;
+  /** The Temporal Web UI's workflow list filtered to one OrderStatus value (AdvancedVisibility); undefined without a UI. */
+  orderStatusListUrl(namespace: string, orderStatus: string): string | undefined;
   /** Local date and time, readable from the back of the room. */
   time(value: Date | undefined): string;
   stepStateLabel(state: StepState): string;
@@ -45,9 +48,10 @@ const PHASE_LABELS: Record<OrderPhase, string> = {
 
 export function createViews(viewsDir: string, uiUrl: string | undefined): Views {
   const eta = new Eta({ views: viewsDir, cache: true, autoEscape: true });
+  const ui = temporalUiLinks(uiUrl);
   const h: ViewHelpers = {
-    workflowUrl: (namespace, workflowId) =>
-      uiUrl ? `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}` : undefined,
+    workflowUrl: (namespace, workflowId, runId) => ui.workflow(namespace, workflowId, runId),
+    orderStatusListUrl: (namespace, orderStatus) => ui.workflowList(namespace, orderStatusQuery(orderStatus)),
     time: (value) => (value ? value.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' }) : ''),
     stepStateLabel: (state) => STEP_LABELS[state],
     phaseLabel: (phase) => PHASE_LABELS[phase],

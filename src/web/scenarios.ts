@@ -48,6 +48,10 @@ const CARDS: Record<Scenario, Omit<ScenarioCard, 'name' | 'workflowType'>> = {
     title: 'Non-recoverable failure',
     watch: 'The card is declined (non-retryable InvalidCreditCard): the compensations undo the charge and the preparation, then the order fails.',
   },
+  APIKeyRotation: {
+    title: 'API key rotation',
+    watch: "The happy path under its own workflow type: place it, then rotate the worker's key on the API key page; the order waits while the key is refused and carries on with the new one.",
+  },
 };
 
 export const SCENARIO_CARDS: readonly ScenarioCard[] = SCENARIOS.map((name) => ({ name, workflowType: workflowTypeOf(name), ...CARDS[name] }));

@@ -32,6 +32,23 @@ export function bundleFromSource(logger: Logger): BundleProvider {
   return (entry) => bundleWorkflowCode({ workflowsPath: workflowsPath(entry), logger: quiet(sdkLogger(logger)) });
 }
 
+/**
+ * Each entry bundled once per process: a redeploy back and forth reuses the bundles, and a bundle asked for
+ * while it is being built waits for that build. A failed build is forgotten, so the next ask tries again.
+ */
+export function memoizeBundles(provider: BundleProvider): BundleProvider {
+  const built = new Map<WorkflowEntry, Promise<WorkflowBundle>>();
+  return (entry) => {
+    let bundle = built.get(entry);
+    if (!bundle) {
+      bundle = provider(entry);
+      built.set(entry, bundle);
+      bundle.catch(() => built.delete(entry));
+    }
+    return bundle;
+  };
+}
+
 /** Webpack's build report is a screenful at INFO; keep it for debug logs. */
 function quiet(logger: SdkLogger): SdkLogger {
   return { ...logger, info: (message, meta) => logger.debug(message, meta) };

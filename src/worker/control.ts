@@ -4,11 +4,11 @@
  * shared secret, no browser callers (see process/loopback-api.ts). The key never appears in a response,
  * a log line or an error message: only its last 4 characters do.
  *
- *   GET  /status           → WorkerStatus
+ *   GET  /status           → WorkerStatus (the key by fingerprint, refused polls, the fix, whether it polls now)
  *   POST /api-key { key }  → { apiKey }   switch to a new key
  *   POST /api-key/revoke   → { apiKey }   switch to REVOKED_API_KEY_PLACEHOLDER
- *   POST /deploy-fix       → { fixDeployed: true }
- *   POST /restore-bug      → { fixDeployed: false }
+ *   POST /deploy-fix       → { fixDeployed: true, changed }   changed: false when it was deployed already
+ *   POST /restore-bug      → { fixDeployed: false, changed }  likewise
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -35,20 +35,45 @@ export interface PollRejections {
   lastAt: string | null;
 }
 
-export interface WorkerStatus {
+/**
+ * Whether the worker polls right now, and if not, why (see health.ts pollingStatus). Optional: a worker
+ * that does not tell (an older one, a test double) leaves the console to judge from refused polls alone.
+ */
+export interface PollingState {
+  /** The Worker runs and the server accepts its polls. False while FAILED, being recreated, or refused. */
+  polling?: boolean;
+  /** The SDK Worker's state (RUNNING, DRAINING...), or FAILED / RECREATING while the worker makes a new one. */
+  workerState?: string;
+  /** Why it does not poll, in words (gRPC status names only); null while it polls. */
+  pollingProblem?: string | null;
+  /** The identity the server lists among the task queue's pollers (to tell this worker from others). */
+  identity?: string;
+}
+
+export interface WorkerStatus extends PollingState {
   /** null when the worker connects without an API key. */
   apiKey: ApiKeyState | null;
   pollRejections: PollRejections;
   fixDeployed: boolean;
 }
 
+/** The answer of /deploy-fix and /restore-bug. */
+export interface FixState {
+  fixDeployed: boolean;
+  /** False when the worker already ran that code: nothing was redeployed. */
+  changed: boolean;
+}
+
+export type WorkerSelfStatus = Omit<WorkerStatus, 'apiKey'>;
+
 export interface ControlHandlers {
   /** Applies a key to the live connection: `(key) => connection.setApiKey(key)`. */
   setApiKey(key: string): Promise<void>;
+  /** Called only when the fix is not deployed (status().fixDeployed is false); likewise restoreBug. */
   deployFix(): Promise<void>;
   restoreBug(): Promise<void>;
   /** What only the worker knows about itself. */
-  status(): { fixDeployed: boolean; pollRejections: PollRejections } | Promise<{ fixDeployed: boolean; pollRejections: PollRejections }>;
+  status(): WorkerSelfStatus | Promise<WorkerSelfStatus>;
 }
 
 export interface ControlServerOptions {
@@ -65,7 +90,12 @@ const MAX_KEY_LENGTH = 8 * 1024;
 
 export function createControlApp({ secret, handlers, logger, initialApiKey }: Omit<ControlServerOptions, 'address'>): Hono {
   const log = logger.child({ component: 'worker-control' });
-  let apiKey: ApiKeyState | null = initialApiKey ? { fingerprint: initialApiKey.slice(-4), rotatedAt: now(), revoked: false } : null;
+  // A worker restarted by the supervisor after a revoke starts with the placeholder: still revoked.
+  let apiKey: ApiKeyState | null = initialApiKey
+    ? initialApiKey === REVOKED_API_KEY_PLACEHOLDER
+      ? { fingerprint: null, rotatedAt: now(), revoked: true }
+      : { fingerprint: initialApiKey.slice(-4), rotatedAt: now(), revoked: false }
+    : null;
   // One key change at a time, so the reported key is the one the connection really has; likewise one
   // redeploy at a time. Separate queues: a key rotation must not wait for a slow redeploy.
   const keyChanges = serial();
@@ -115,9 +145,14 @@ export function createControlApp({ secret, handlers, logger, initialApiKey }: Om
   for (const [path, fixDeployed] of [['/deploy-fix', true], ['/restore-bug', false]] as const) {
     app.post(path, async (c) => {
       try {
-        await redeploys(() => (fixDeployed ? handlers.deployFix() : handlers.restoreBug()));
-        log.info(fixDeployed ? 'fix deployed' : 'bug restored');
-        return c.json({ fixDeployed });
+        // Decided inside the queue: a second click waits for the first, then finds the code already there.
+        const changed = await redeploys(async () => {
+          if ((await handlers.status()).fixDeployed === fixDeployed) return false;
+          await (fixDeployed ? handlers.deployFix() : handlers.restoreBug());
+          return true;
+        });
+        log.info(changed ? (fixDeployed ? 'fix deployed' : 'bug restored') : fixDeployed ? 'fix already deployed' : 'bug already restored');
+        return c.json({ fixDeployed, changed } satisfies FixState);
       } catch (err) {
         return fail(c, 502, 'redeploy-failed', failure(fixDeployed ? 'Deploying the fix' : 'Restoring the bug', err, []));
       }

@@ -3,24 +3,38 @@
  * nothing secret (states and gRPC status names only, never a server message, which may quote a key).
  *
  *   GET /healthz → 200 { status: 'ok' }: the process is alive and serving.
- *   GET /readyz  → 200 { status: 'ready', checks } when the Worker is RUNNING, the server answers this
- *                  worker's own connection (same address, same key), and no poll failed in the last 30 s;
- *                  otherwise 503 { status: 'unavailable', reason, checks }.
+ *   GET /readyz  → 200 { status: 'ready', checks } when the Worker is RUNNING and polling, the server answers
+ *                  this worker's own connection (same address, same key), and no poll failed in the last
+ *                  30 s unless polls are open again now; otherwise 503 { status: 'unavailable', reason, checks }.
+ *
+ * pollingStatus() is the same truth for the control channel's /status: is this worker polling right now?
  */
 import { status as grpcStatus } from '@grpc/grpc-js';
-import type { NativeConnection, State } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { Hono } from 'hono';
 import type { PollFailureWatch } from '../metrics/poll-failures.js';
+import { grpcStatusName } from './failures.js';
+import type { WorkerFailure, WorkerState } from './keep-running.js';
 
 /** A poll failure this recent makes the worker unready: the SDK retries refused polls about every 10 s. */
 export const POLL_FAILURE_WINDOW_MS = 30_000;
+/**
+ * A worker with no poll open at the server and a failed one this recent is not polling: Core retries a
+ * refused poll every 10 s, and the worker reads its counters every 2 s, so failures seen 12 s apart are
+ * one outage going on.
+ */
+export const FAILING_NOW_MS = 15_000;
+
+type PollReadings = Pick<PollFailureWatch, 'lastFailureAt' | 'lastFailureCode' | 'openPolls' | 'refresh'>;
 
 export interface ReadinessSources {
-  workerState(): State;
+  workerState(): WorkerState;
+  /** Why no Worker polls after a failure (the orders worker keeps making new ones). */
+  workerFailure?(): WorkerFailure | undefined;
   /** One cheap call to the server through the worker's connection; rejects when it fails. */
   pingServer(): Promise<unknown>;
   /** Absent when the process exports no metrics (nothing to read poll failures from). */
-  pollFailures?: Pick<PollFailureWatch, 'lastFailureAt' | 'refresh'>;
+  pollFailures?: Partial<PollReadings> & Pick<PollReadings, 'lastFailureAt' | 'refresh'>;
   now?: () => number;
 }
 
@@ -28,28 +42,67 @@ export interface Readiness {
   ready: boolean;
   reason?: string;
   checks: {
-    worker: State;
+    worker: WorkerState;
+    /** Whether the worker polls now (see pollingStatus). */
+    polling: boolean;
     /** 'ok', or the gRPC status name of the failed call (UNAUTHENTICATED, UNAVAILABLE...). */
     server: string;
     lastPollFailureAt: string | null;
   };
 }
 
-export async function checkReadiness({ workerState, pingServer, pollFailures, now = Date.now }: ReadinessSources): Promise<Readiness> {
-  const [server] = await Promise.all([pingServer().then(() => 'ok', statusName), pollFailures?.refresh()]);
+export interface PollingStatus {
+  /** The Worker runs and its polls are not being refused or failing right now. */
+  polling: boolean;
+  workerState: WorkerState;
+  /** Why it is not polling, in words (status names only); null while it polls. */
+  problem: string | null;
+}
+
+/** Is the worker polling right now? Read from its state and its latest poll counters (no call made). */
+export function pollingStatus({ workerState, workerFailure, pollFailures, now = Date.now }: Omit<ReadinessSources, 'pingServer'>): PollingStatus {
+  const state = workerState();
+  if (state !== 'RUNNING') return { polling: false, workerState: state, problem: notRunning(state, workerFailure?.()) };
   const lastFailure = pollFailures?.lastFailureAt();
-  const worker = workerState();
-  const recentFailure = lastFailure !== undefined && now() - lastFailure < POLL_FAILURE_WINDOW_MS;
+  const open = pollFailures?.openPolls?.();
+  // An open poll is an accepted one (a refused poll ends at once): failures before it are over.
+  if (lastFailure === undefined || now() - lastFailure >= FAILING_NOW_MS || (open ?? 0) > 0) return { polling: true, workerState: state, problem: null };
+  const code = pollFailures?.lastFailureCode?.() ?? 'ERROR';
+  const refused = code === 'UNAUTHENTICATED' || code === 'PERMISSION_DENIED';
+  return {
+    polling: false,
+    workerState: state,
+    problem: refused
+      ? `Its polls are refused (${code}): the server does not accept its API key. It retries every 10 s.`
+      : `Its polls fail (${code}): the server is not answering them. It retries every 10 s.`,
+  };
+}
+
+export async function checkReadiness(sources: ReadinessSources): Promise<Readiness> {
+  const { pingServer, pollFailures, now = Date.now } = sources;
+  const [server] = await Promise.all([pingServer().then(() => 'ok', grpcStatusName), pollFailures?.refresh()]);
+  const lastFailure = pollFailures?.lastFailureAt();
+  const { polling, workerState: worker, problem } = pollingStatus(sources);
+  const pollsOpen = (pollFailures?.openPolls?.() ?? 0) > 0;
+  const recentFailure = lastFailure !== undefined && now() - lastFailure < POLL_FAILURE_WINDOW_MS && !pollsOpen;
   const reason =
     worker !== 'RUNNING'
-      ? `The worker is ${worker}, not polling.`
+      ? problem!
       : server !== 'ok'
         ? `The Temporal server did not answer this worker (${server}).`
-        : recentFailure
-          ? `The worker's polls failed within the last ${POLL_FAILURE_WINDOW_MS / 1000} s.`
-          : undefined;
-  const checks = { worker, server, lastPollFailureAt: lastFailure === undefined ? null : new Date(lastFailure).toISOString() };
+        : !polling
+          ? `Not polling: ${problem}`
+          : recentFailure
+            ? `The worker's polls failed within the last ${POLL_FAILURE_WINDOW_MS / 1000} s.`
+            : undefined;
+  const checks = { worker, polling, server, lastPollFailureAt: lastFailure === undefined ? null : new Date(lastFailure).toISOString() };
   return reason ? { ready: false, reason, checks } : { ready: true, checks };
+}
+
+function notRunning(state: WorkerState, failure: WorkerFailure | undefined): string {
+  if (!failure) return `The worker is ${state}, not polling.`;
+  const tries = failure.attempts === 0 ? '' : ` (${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'} failed so far)`;
+  return `Not polling: its Temporal Worker failed (${failure.error}) at ${failure.since}; the worker is making a new one${tries} and polls again once the server accepts it.`;
 }
 
 export function healthRoutes(sources: ReadinessSources): Hono {
@@ -78,11 +131,4 @@ export function pingWith(connection: NativeConnection, timeoutMs = 2_000): () =>
     });
     return Promise.race([inFlight, late]).finally(() => clearTimeout(timer));
   };
-}
-
-function statusName(err: unknown): string {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.code === 'number') return grpcStatus[e.code] ?? 'ERROR';
-  }
-  return 'ERROR';
 }

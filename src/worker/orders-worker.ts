@@ -1,130 +1,142 @@
 /**
  * The orders worker: every order workflow, ShippingWorkflow (children of the ChildWorkflow scenario run
- * here too) and all activities, on the orders task queue. Its handle can redeploy in place: the fixed
- * RecoverableFailure code replaces the running Worker without restarting the process.
+ * here too) and all activities, on the orders task queue. Its handle keeps a Worker polling through any
+ * credential outage (keep-running.ts has the state machine) and can redeploy in place: the fixed
+ * RecoverableFailure code replaces the running Worker without restarting the process. Both bundles are
+ * built at start-up, so a Deploy fix click never waits for webpack.
  */
-import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { hostname } from 'node:os';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityHooks } from '../activities/index.js';
 import { openLedger } from '../activities/ledger.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { bundleFromSource, ordersEntry, type BundleProvider } from './bundles.js';
+import { bundleFromSource, memoizeBundles, ordersEntry, type BundleProvider } from './bundles.js';
+import { connectionCheck, failureCause, isCredentialError } from './failures.js';
+import { keepRunning, type WorkerFailure, type WorkerState } from './keep-running.js';
 
 export interface OrdersWorkerOptions {
   config: Pick<Config, 'temporal' | 'taskQueue' | 'nexus' | 'worker' | 'payments'>;
   connection: NativeConnection;
   logger: Logger;
-  /** Workflow bundles by entry; default: bundle from source when needed (takes seconds). */
+  /** Workflow bundles by entry; default: bundle from source (takes seconds; each entry once per process). */
   workflowBundle?: BundleProvider;
   /** Start with the RecoverableFailure fix deployed; default config.worker.fixedRecoverableFailure. */
   fixed?: boolean;
   activityHooks?: ActivityHooks;
   /** Extra Worker options (e.g. interceptors or tuning from the metrics module). */
   workerOptions?: Partial<WorkerOptions>;
+  /**
+   * Start even if the server refuses the key (UNAUTHENTICATED, PERMISSION_DENIED), and keep retrying: for a
+   * worker that can be handed a new key (its control channel). Without it such a start-up throws.
+   */
+  waitForCredentials?: boolean;
+  /** The status code of the worker's latest failed poll (from its metrics), to name why a Worker failed. */
+  lastPollFailure?: () => string | undefined;
+  /** Backoff between attempts to make a new Worker after a failure (default 1 s doubling to 5 s). */
+  backoff?: { firstMs: number; maxMs: number };
 }
 
 export interface OrdersWorkerHandle {
   readonly taskQueue: string;
-  /** Whether the running code has the RecoverableFailure fix. */
+  /** The Worker identity the server lists among the task queue's pollers. */
+  readonly identity: string;
+  /** Whether the code deployed has the RecoverableFailure fix (it runs once a Worker polls). */
   readonly fixed: boolean;
-  /** State of the Worker serving now (STOPPING or STOPPED for a moment while a redeploy swaps it). */
-  readonly state: State;
-  /** Polls until shutdown(); keeps going across redeploys. Rejects on a fatal worker error. */
+  /** State of the Worker serving now; FAILED or RECREATING while there is none (see keep-running.ts). */
+  readonly state: WorkerState;
+  /** Set while no Worker polls after a failure. */
+  readonly failure: WorkerFailure | undefined;
+  /** Polls until shutdown(); keeps going across failures and redeploys. Rejects if the Worker fails while stopping. */
   run(): Promise<void>;
   /** Stops polling, lets in-flight tasks finish (up to the grace time) and resolves when run() has. */
   shutdown(): Promise<void>;
   /**
    * Replaces the running Worker with one built from the fixed code (or the original, `fixed: false`).
-   * The old Worker serves until the new bundle is ready. Resolves once the new Worker is created.
+   * The old Worker serves until it drains. Resolves once the new one is created (or, while the server
+   * refuses the worker, once the code is chosen: it runs as soon as a Worker can be made). A no-op when
+   * that code is already deployed.
    */
   redeploy(options?: { fixed?: boolean }): Promise<void>;
-}
-
-interface Swap {
-  fixed: boolean;
-  bundle: WorkflowBundle;
-  resolve(): void;
-  reject(err: unknown): void;
+  /** Something that may end a failure happened (a new API key): try to make a Worker now. */
+  retryNow(): void;
 }
 
 export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<OrdersWorkerHandle> {
   const { config, connection, logger } = options;
-  const bundles = options.workflowBundle ?? bundleFromSource(logger);
+  const namespace = config.temporal.namespace;
+  const bundles = memoizeBundles(options.workflowBundle ?? bundleFromSource(logger));
+  const identity = options.workerOptions?.identity ?? `${process.pid}@${hostname()}`;
   const activities = createActivities({
     logger,
     hooks: options.activityHooks,
     shippingEndpoint: config.nexus.endpoint,
     ledger: config.payments.ledgerFile ? openLedger(config.payments.ledgerFile) : undefined,
   });
-  const build = (bundle: WorkflowBundle): Promise<Worker> =>
-    Worker.create({
+  const check = connectionCheck(connection, namespace);
+  const factory = (code: Awaited<ReturnType<BundleProvider>>) => async (): Promise<Worker> => {
+    await check();
+    return Worker.create({
       connection,
-      namespace: config.temporal.namespace,
+      namespace,
       taskQueue: config.taskQueue,
-      workflowBundle: bundle,
+      workflowBundle: code,
       activities,
       shutdownGraceTime: '5s',
       ...options.workerOptions,
+      identity,
     });
-
-  let fixed = options.fixed ?? config.worker.fixedRecoverableFailure;
-  let current = await build(await bundles(ordersEntry(fixed)));
-  let stopRequested = false;
-  let running: Promise<void> | undefined;
-  let redeploying: Promise<void> | undefined;
-  let swap: Swap | undefined;
-
-  // The only place that runs Workers: when one stops because of a redeploy, its successor takes over.
-  const loop = async (): Promise<void> => {
-    for (;;) {
-      await current.run();
-      const next = swap;
-      if (!next) return;
-      swap = undefined;
-      try {
-        current = await build(next.bundle);
-      } catch (err) {
-        next.reject(err);
-        throw err;
-      }
-      fixed = next.fixed;
-      next.resolve();
-      logger.info('Worker redeployed', { taskQueue: config.taskQueue, fixedRecoverableFailure: fixed });
-      if (stopRequested) return void (await current.runUntil(Promise.resolve()));
-    }
   };
 
+  let fixed = options.fixed ?? config.worker.fixedRecoverableFailure;
+  const kept = await keepRunning({
+    name: 'Orders worker',
+    create: factory(await bundles(ordersEntry(fixed))),
+    logger,
+    explain: (err) => failureCause(err, options.lastPollFailure),
+    retryFirst: options.waitForCredentials ? isCredentialError : undefined,
+    firstBackoffMs: options.backoff?.firstMs,
+    maxBackoffMs: options.backoff?.maxMs,
+  });
+  // The other variant now, while nobody waits for it: a Deploy fix (or Restore the bug) click then swaps at once.
+  bundles(ordersEntry(!fixed)).catch((err: unknown) =>
+    logger.warn('Bundling the other workflow code failed; a redeploy will try again', { error: err as Error }),
+  );
+
+  // One redeploy at a time, each deciding from the code the previous one left.
+  let redeploys: Promise<unknown> = Promise.resolve();
   const redeploy = async (next: boolean): Promise<void> => {
+    if (next === fixed) return;
     logger.info('Redeploying worker', { taskQueue: config.taskQueue, fixedRecoverableFailure: next });
-    const bundle = await bundles(ordersEntry(next));
-    if (stopRequested) throw new Error('The worker is shutting down; redeploy cancelled');
-    const done = new Promise<void>((resolve, reject) => (swap = { fixed: next, bundle, resolve, reject }));
-    current.shutdown();
-    await done;
+    const code = await bundles(ordersEntry(next));
+    await kept.replace(factory(code));
+    fixed = next;
+    const polling = kept.state === 'RUNNING';
+    logger.info(polling ? 'Worker redeployed' : 'Code redeployed; it runs once the server accepts a Worker again', {
+      taskQueue: config.taskQueue,
+      fixedRecoverableFailure: fixed,
+    });
   };
 
   return {
     taskQueue: config.taskQueue,
+    identity,
     get fixed() {
       return fixed;
     },
     get state() {
-      return current.getState();
+      return kept.state;
     },
-    run() {
-      running ??= loop();
-      return running;
+    get failure() {
+      return kept.failure;
     },
-    async shutdown() {
-      stopRequested = true;
-      if (!running) running = current.runUntil(Promise.resolve());
-      else if (current.getState() === 'RUNNING' && !swap) current.shutdown();
-      await running;
-    },
+    run: () => kept.run(),
+    shutdown: () => kept.shutdown(),
     redeploy({ fixed: next = true } = {}) {
-      if (!running || stopRequested) return Promise.reject(new Error('redeploy() needs a running worker'));
-      redeploying ??= redeploy(next).finally(() => (redeploying = undefined));
-      return redeploying;
+      const result = redeploys.then(() => redeploy(next));
+      redeploys = result.catch(() => undefined);
+      return result;
     },
+    retryNow: () => kept.retryNow(),
   };
 }

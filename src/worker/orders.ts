@@ -1,23 +1,27 @@
 /**
  * Entry point of the orders worker process (`npm run worker`): the worker, its Prometheus metrics, and one
- * HTTP server for its health endpoints and (with a secret) the console's control channel.
+ * HTTP server for its health endpoints and (with a secret) the console's control channel. Under `npm start`
+ * it tells the supervisor its current key and fix state after each change, so that a restart resumes as it was.
  */
 import type { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { PollFailureWatch } from '../metrics/poll-failures.js';
+import { reportWorkerState } from '../process/supervision.js';
 import { REVOKED_API_KEY_PLACEHOLDER, type ControlHandlers } from './control.js';
+import { pollingStatus } from './health.js';
 import { createOrdersWorker, type OrdersWorkerHandle } from './orders-worker.js';
 import { connectWorker, exitWithError } from './process.js';
 import { runWorkerProcess } from './serve.js';
 
 // Every key this process has held (the start-up key, each rotated one) and the control secret: none is
-// ever printed, by our logs, the SDK's logs routed through them, or a fatal error.
+// ever printed, by our logs, the SDK's logs routed through them, or a fatal error. The revoke placeholder
+// is public, and stays readable.
 const secrets = new Set<string>();
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  for (const secret of [config.temporal.apiKey, config.worker.controlSecret]) if (secret) secrets.add(secret);
+  for (const secret of [config.temporal.apiKey, config.worker.controlSecret]) if (secret && secret !== REVOKED_API_KEY_PLACEHOLDER) secrets.add(secret);
   const logger = createLogger({ name: 'worker', level: config.logLevel, secrets: () => secrets });
   const secret = config.worker.controlSecret;
   if (!secret) logger.info('No WORKER_CONTROL_SECRET: the control channel (key rotation, deploy fix) stays off');
@@ -29,26 +33,57 @@ async function main(): Promise<void> {
     metrics: { address: config.worker.metricsAddress, setting: 'WORKER_METRICS_ADDRESS' },
     ops: { address: config.worker.controlAddress, setting: 'WORKER_CONTROL_ADDRESS' },
     connect: () => connectWorker(config.temporal, `localhost:${config.devServer.port}`),
-    create: (connection, activityHooks) => createOrdersWorker({ config, connection, logger, activityHooks }),
+    create: (connection, activityHooks, pollFailures) =>
+      createOrdersWorker({
+        config,
+        connection,
+        logger,
+        activityHooks,
+        // A refused key at start-up (a restart after a revoke) waits for a new key, when one can be handed over.
+        waitForCredentials: secret !== undefined,
+        lastPollFailure: () => pollFailures.lastFailureCode(),
+      }),
     control: (connection, worker, pollFailures) =>
-      secret ? { secret, initialApiKey: config.temporal.apiKey, handlers: controlHandlers(connection, worker, pollFailures) } : undefined,
+      secret
+        ? { secret, initialApiKey: config.temporal.apiKey, handlers: controlHandlers(connection, worker, pollFailures, config.temporal.apiKey) }
+        : undefined,
     describe: (worker) => ({ namespace: config.temporal.namespace, taskQueue: worker.taskQueue, fixedRecoverableFailure: worker.fixed }),
   });
 }
 
-function controlHandlers(connection: NativeConnection, worker: OrdersWorkerHandle, pollFailures: PollFailureWatch): ControlHandlers {
+function controlHandlers(connection: NativeConnection, worker: OrdersWorkerHandle, pollFailures: PollFailureWatch, initialKey: string | undefined): ControlHandlers {
+  let apiKey = initialKey;
+  // What a restart must keep (the supervisor holds it in memory only); nothing happens without a supervisor.
+  const report = (): void => reportWorkerState({ apiKey, fixDeployed: worker.fixed });
   return {
     setApiKey: async (key) => {
-      // Known before the SDK sees it, so that no line logged while switching can carry it. The revoke
-      // placeholder is public, and stays readable.
+      // Known before the SDK sees it, so that no line logged while switching can carry it.
       if (key !== REVOKED_API_KEY_PLACEHOLDER) secrets.add(key);
       await connection.setApiKey(key);
+      apiKey = key;
+      report();
+      // A Worker that failed while the key was refused is remade now rather than after its backoff.
+      worker.retryNow();
     },
-    deployFix: () => worker.redeploy({ fixed: true }),
-    restoreBug: () => worker.redeploy({ fixed: false }),
+    deployFix: async () => {
+      await worker.redeploy({ fixed: true });
+      report();
+    },
+    restoreBug: async () => {
+      await worker.redeploy({ fixed: false });
+      report();
+    },
     status: async () => {
       await pollFailures.refresh();
-      return { fixDeployed: worker.fixed, pollRejections: pollFailures.rejections() };
+      const { polling, workerState, problem } = pollingStatus({ workerState: () => worker.state, workerFailure: () => worker.failure, pollFailures });
+      return {
+        fixDeployed: worker.fixed,
+        pollRejections: pollFailures.rejections(),
+        polling,
+        workerState,
+        pollingProblem: problem,
+        identity: worker.identity,
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 /** What both worker entry points share: connecting with a clear error, start-up readiness, exit reporting. */
 import { inspect } from 'node:util';
-import { NativeConnection, type State } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, connectionOptions, type TemporalTarget } from '../config.js';
 import { redact } from '../logger.js';
 
@@ -25,7 +25,7 @@ export async function connectWorker(target: TemporalTarget, fallbackAddress?: st
  * Resolves once the Worker reports RUNNING (the launcher waits for this before it says the demo is up);
  * rejects if `run` ends first. Worker.run() has no "started" event, hence the short polling.
  */
-export async function untilRunning(state: () => State, run: Promise<unknown>): Promise<void> {
+export async function untilRunning(state: () => string, run: Promise<unknown>): Promise<void> {
   let ended: unknown;
   const watch = run.then(
     () => (ended = new Error('The worker stopped before it was running.')),

@@ -3,7 +3,7 @@
  * before any connection, connect, build the Worker, serve health (and control), announce readiness once
  * the Worker is actually polling, and on SIGINT/SIGTERM or loss of the launcher stop in the right order.
  */
-import type { NativeConnection, State } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { ActivityHooks } from '../activities/index.js';
 import type { Logger, LogFields, LogLevel } from '../logger.js';
 import { watchPollFailures, type PollFailureWatch } from '../metrics/poll-failures.js';
@@ -12,12 +12,15 @@ import { announceReady, onShutdown } from '../process/lifecycle.js';
 import type { LoopbackServer } from '../process/loopback-api.js';
 import type { ControlServerOptions } from './control.js';
 import { pingWith } from './health.js';
+import type { WorkerFailure, WorkerState } from './keep-running.js';
 import { startOpsServer } from './ops-server.js';
 import { StartupError, untilRunning } from './process.js';
 import { installRuntime } from './runtime.js';
 
 export interface RunnableWorker {
-  readonly state: State;
+  readonly state: WorkerState;
+  /** Why no Worker polls, while the handle makes a new one after a failure. */
+  readonly failure?: WorkerFailure;
   run(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -34,7 +37,7 @@ export interface WorkerProcessOptions<W extends RunnableWorker> {
   /** Where /healthz and /readyz (and the control channel, if any) listen, and the setting that names it. */
   ops: { address: string; setting: string };
   connect(): Promise<NativeConnection>;
-  create(connection: NativeConnection, activityHooks: ActivityHooks): Promise<W>;
+  create(connection: NativeConnection, activityHooks: ActivityHooks, pollFailures: PollFailureWatch): Promise<W>;
   control?(connection: NativeConnection, worker: W, pollFailures: PollFailureWatch): Omit<ControlServerOptions, 'address' | 'logger'> | undefined;
   /** Fields of the "started" line. */
   describe(worker: W): LogFields;
@@ -50,10 +53,10 @@ export async function runWorkerProcess<W extends RunnableWorker>(options: Worker
   let ops: LoopbackServer;
   try {
     const conn = (connection = await options.connect());
-    const created = (worker = await options.create(conn, activityMetrics(runtime.metricMeter)));
+    const created = (worker = await options.create(conn, activityMetrics(runtime.metricMeter), pollFailures));
     ops = await startOpsServer({
       address: options.ops.address,
-      health: { workerState: () => created.state, pingServer: pingWith(conn), pollFailures },
+      health: { workerState: () => created.state, workerFailure: () => created.failure, pingServer: pingWith(conn), pollFailures },
       control: options.control?.(conn, created, pollFailures),
       logger,
     }).catch((err: NodeJS.ErrnoException) => {

@@ -1,14 +1,17 @@
 /**
  * The shipping team's worker: handles the Nexus shipping service in its own namespace and runs the
- * ShippingWorkflows it starts, with their ShipOrder activity.
+ * ShippingWorkflows it starts, with their ShipOrder activity. Like the orders worker, it makes a new Worker
+ * when one fails (keep-running.ts), so an outage of its credentials or server does not end it.
  */
-import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityHooks } from '../activities/index.js';
 import { ACTIVITY } from '../temporal/contract.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { shippingServiceHandler } from '../nexus/handler.js';
 import { bundleFromSource } from './bundles.js';
+import { connectionCheck, failureCause } from './failures.js';
+import { keepRunning, type WorkerFailure, type WorkerState } from './keep-running.js';
 
 export interface ShippingWorkerOptions {
   config: Pick<Config, 'nexus'>;
@@ -19,44 +22,53 @@ export interface ShippingWorkerOptions {
   workflowBundle?: WorkflowBundle;
   activityHooks?: ActivityHooks;
   workerOptions?: Partial<WorkerOptions>;
+  /** The status code of the worker's latest failed poll (from its metrics), to name why a Worker failed. */
+  lastPollFailure?: () => string | undefined;
 }
 
 export interface ShippingWorkerHandle {
   readonly namespace: string;
   readonly taskQueue: string;
-  readonly state: State;
+  readonly state: WorkerState;
+  readonly failure: WorkerFailure | undefined;
   run(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
 export async function createShippingWorker(options: ShippingWorkerOptions): Promise<ShippingWorkerHandle> {
   const { config, connection, logger } = options;
+  const namespace = config.nexus.handler.namespace;
   const all = createActivities({ logger, hooks: options.activityHooks });
-  const worker = await Worker.create({
-    connection,
-    namespace: config.nexus.handler.namespace,
-    taskQueue: config.nexus.taskQueue,
-    workflowBundle: options.workflowBundle ?? (await bundleFromSource(logger)('shipping')),
-    activities: { [ACTIVITY.shipOrder]: all[ACTIVITY.shipOrder] },
-    nexusServices: [shippingServiceHandler],
-    shutdownGraceTime: '5s',
-    ...options.workerOptions,
+  const workflowBundle = options.workflowBundle ?? (await bundleFromSource(logger)('shipping'));
+  const check = connectionCheck(connection, namespace);
+  const kept = await keepRunning({
+    name: 'Shipping worker',
+    logger,
+    explain: (err) => failureCause(err, options.lastPollFailure),
+    create: async () => {
+      await check();
+      return Worker.create({
+        connection,
+        namespace,
+        taskQueue: config.nexus.taskQueue,
+        workflowBundle,
+        activities: { [ACTIVITY.shipOrder]: all[ACTIVITY.shipOrder] },
+        nexusServices: [shippingServiceHandler],
+        shutdownGraceTime: '5s',
+        ...options.workerOptions,
+      });
+    },
   });
-  let running: Promise<void> | undefined;
   return {
-    namespace: config.nexus.handler.namespace,
+    namespace,
     taskQueue: config.nexus.taskQueue,
     get state() {
-      return worker.getState();
+      return kept.state;
     },
-    run() {
-      running ??= worker.run();
-      return running;
+    get failure() {
+      return kept.failure;
     },
-    async shutdown() {
-      if (!running) running = worker.runUntil(Promise.resolve());
-      else if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    },
+    run: () => kept.run(),
+    shutdown: () => kept.shutdown(),
   };
 }

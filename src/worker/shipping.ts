@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     ops: { address: config.shippingWorker.healthAddress, setting: 'SHIPPING_WORKER_HEALTH_ADDRESS' },
     // The handler may live on another server; without its own address it shares the orders server.
     connect: () => connectWorker(config.nexus.handler, config.temporal.address ?? `localhost:${config.devServer.port}`),
-    create: (connection, activityHooks) => createShippingWorker({ config, connection, logger, activityHooks }),
+    create: (connection, activityHooks, pollFailures) =>
+      createShippingWorker({ config, connection, logger, activityHooks, lastPollFailure: () => pollFailures.lastFailureCode() }),
     describe: (worker) => ({ namespace: worker.namespace, taskQueue: worker.taskQueue }),
   });
 }

@@ -12,6 +12,7 @@ export {
   OrderWorkflowNexusOperation,
   OrderWorkflowAPIFailure,
   OrderWorkflowNonRecoverableFailure,
+  OrderWorkflowAPIKeyRotation,
   ShippingWorkflow,
 } from './index.js';
 export { OrderWorkflowRecoverableFailure } from './recoverable-failure-fixed.js';

@@ -12,4 +12,5 @@ export { OrderWorkflowNexusOperation } from './nexus-operation.js';
 export { OrderWorkflowAPIFailure } from './api-failure.js';
 export { OrderWorkflowRecoverableFailure } from './recoverable-failure.js';
 export { OrderWorkflowNonRecoverableFailure } from './non-recoverable-failure.js';
+export { OrderWorkflowAPIKeyRotation } from './api-key-rotation.js';
 export { ShippingWorkflow } from './shipping.js';

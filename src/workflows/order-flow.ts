@@ -28,7 +28,7 @@ export interface FlowOptions {
   addressChannel?: AddressChannel;
   /** Called as each OrderStatus step begins (AdvancedVisibility upserts it). */
   onStep?: (status: OrderStatusValue) => void;
-  /** Runs right after the charge reached 75 % (RecoverableFailure's bug lives here). */
+  /** Runs after the charge reached 75 % and its timer fired (RecoverableFailure's bug lives here). */
   afterCharge?: (ctx: FlowContext) => void | Promise<void>;
 }
 
@@ -80,25 +80,29 @@ async function getItems(ctx: FlowContext): Promise<Item[]> {
   return GetItems(ctx.order);
 }
 
+// Progress moves as soon as each activity completes, before its timer (the contract, as Go's reference does):
+// a getProgress query during the timer already sees it, and RecoverableFailure's bug, after the charge's
+// timer, fails a later workflow task than the one that reached 75 %. A value in memory is no command, so
+// histories recorded when progress moved after the timer replay unchanged.
 async function checkFraud(ctx: FlowContext): Promise<void> {
   await ctx.activities.CheckFraud(ctx.order);
-  await sleep(scaled(1_000, ctx.pace));
   ctx.state.progress = PROGRESS.fraudChecked;
+  await sleep(scaled(1_000, ctx.pace));
 }
 
 async function prepareShipment(ctx: FlowContext, saga: Compensations): Promise<void> {
   saga.add(ACTIVITY.undoPrepareShipment, () => ctx.activities.UndoPrepareShipment(currentOrder(ctx)));
   await ctx.activities.PrepareShipment(ctx.order);
-  await sleep(scaled(1_000, ctx.pace));
   ctx.state.progress = PROGRESS.shipmentPrepared;
+  await sleep(scaled(1_000, ctx.pace));
 }
 
 async function chargeCustomer(ctx: FlowContext, saga: Compensations): Promise<void> {
   saga.add(ACTIVITY.undoChargeCustomer, () => ctx.activities.UndoChargeCustomer(currentOrder(ctx)));
   // The contract's second argument lets any implementation's ChargeCustomer pick its scenario behaviour.
   await ctx.activities.ChargeCustomer(ctx.order, workflowInfo().workflowType);
-  await sleep(scaled(3_000, ctx.pace));
   ctx.state.progress = PROGRESS.charged;
+  await sleep(scaled(3_000, ctx.pace));
 }
 
 /** Human-in-the-loop: give a person until the deadline to change the address, then ship either way. */

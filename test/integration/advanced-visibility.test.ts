@@ -1,8 +1,9 @@
 /** AdvancedVisibility: the OrderStatus search attribute follows the steps, and List Workflows can filter on it. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_STATUS, ORDER_STATUS_VALUES } from '../../src/temporal/contract.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ORDER_STATUS, ORDER_STATUS_VALUES, orderIdOf } from '../../src/temporal/contract.js';
 import { decodePayload, historyOf, ofType } from '../support/history.js';
 import { startTestWorkers, waitFor, type TestWorkers } from '../support/workers.js';
+import { startTestConsole, testidAttr } from './web-support.js';
 
 let workers: TestWorkers;
 beforeAll(async () => {
@@ -49,6 +50,40 @@ describe.concurrent('AdvancedVisibility', () => {
       'the completed order in List Workflows',
     );
     expect(found).toEqual([handle.workflowId]);
+  });
+
+  it('links the Temporal UI list filtered by the order\'s OrderStatus, with a query the server answers', async () => {
+    const web = startTestConsole({ config: workers.config });
+    try {
+      const handle = await workers.startOrder('AdvancedVisibility');
+      await handle.result();
+      const orderId = orderIdOf(handle.workflowId)!;
+      const html = await (await web.get(`/orders/${orderId}`)).text();
+      const link = testidAttr(html, 'order-status-link', 'href');
+      const ui = inject('temporalUiUrl');
+      expect(link).toBe(`${ui}/namespaces/default/workflows?query=${encodeURIComponent(`OrderStatus = "${ORDER_STATUS_VALUES.completed}"`)}`);
+      // The Temporal UI runs the query as it is: visibility must take it and find this order.
+      const query = new URL(link!).searchParams.get('query')!;
+      const found = await waitFor(
+        async () => {
+          const ids: string[] = [];
+          for await (const wf of workers.client.workflow.list({ query: `${query} AND WorkflowId = '${handle.workflowId}'` })) ids.push(wf.workflowId);
+          return ids;
+        },
+        (ids) => ids.length > 0,
+        'the order through the linked query',
+      );
+      expect(found).toEqual([handle.workflowId]);
+      // Recent orders links the same list from the order's row.
+      const list = await waitFor(
+        async () => (await web.get('/orders?scenario=AdvancedVisibility&status=Completed')).text(),
+        (page) => page.includes(`order-row-${handle.workflowId}`),
+        'the order in Recent orders',
+      );
+      expect(testidAttr(list, `order-status-link-${handle.workflowId}`, 'href')).toBe(link);
+    } finally {
+      await web.close();
+    }
   });
 
   it('leaves OrderStatus unset in the other scenarios', async () => {

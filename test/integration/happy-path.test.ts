@@ -1,9 +1,12 @@
-/** HappyPath: what the audience sees on a normal order, plus the contract's input rules and pace. */
+/**
+ * HappyPath: what the audience sees on a normal order, plus the contract's input rules, pace and progress
+ * timing (progress before each timer, which RecoverableFailure's watchers rely on); APIKeyRotation is the same flow.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIVITY, DEFAULT_ADDRESS, getProgressQuery, PROGRESS } from '../../src/temporal/contract.js';
+import { ACTIVITY, DEFAULT_ADDRESS, getProgressQuery, PROGRESS, SIMULATED_BUG_MESSAGE } from '../../src/temporal/contract.js';
 import { getOrderStateQuery } from '../../src/workflows/extras.js';
-import { durationMs, historyOf, ofType, scheduledActivities } from '../support/history.js';
-import { newOrderId, resultOf, startTestWorkers, type TestWorkers } from '../support/workers.js';
+import { decodePayload, durationMs, historyOf, ofType, scheduledActivities } from '../support/history.js';
+import { newOrderId, resultOf, startTestWorkers, waitFor, type TestWorkers } from '../support/workers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -30,6 +33,27 @@ describe.concurrent('HappyPath', () => {
 
     expect(await result).toEqual({ trackingId: expect.stringMatching(UUID), address: '42 Wallaby Way' });
     expect([...new Set(seen)]).toEqual([0, 25, 50, 75, 100]);
+  });
+
+  it('moves progress as soon as each activity completes, before its timer: a query during each timer already sees it', async () => {
+    // Demo pace (1 s, 1 s, 3 s timers): each query below lands while its timer is still running.
+    const handle = await workers.startOrder('HappyPath', { TimeScale: 1 });
+    try {
+      const expected = [PROGRESS.fraudChecked, PROGRESS.shipmentPrepared, PROGRESS.charged];
+      for (const [index, progress] of expected.entries()) {
+        const timer = await waitFor(
+          async () => ofType(await historyOf(handle), 'TimerStarted')[index],
+          (event) => event !== undefined,
+          `timer ${index + 1}`,
+        );
+        expect(await handle.query(getProgressQuery), `during timer ${index + 1}`).toBe(progress);
+        // The answer came while that timer ran: the contract's order, progress first, then the timer.
+        const fired = ofType(await historyOf(handle), 'TimerFired').map((e) => e.attributes.startedEventId);
+        expect(fired, `timer ${index + 1} still running when queried`).not.toContain(timer?.eventId);
+      }
+    } finally {
+      await handle.terminate('test done');
+    }
   });
 
   it('runs the contract steps in order: GetItems locally, activities, timers, three shipments', async () => {
@@ -109,3 +133,47 @@ async function waitForEvent(handle: Parameters<typeof historyOf>[0], type: strin
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('APIKeyRotation', () => {
+  it('runs the HappyPath flow under its own workflow type (the contract\'s tenth)', async () => {
+    const handle = await workers.startOrder('APIKeyRotation', { Address: '10 Rotation Row' });
+    expect(await resultOf(handle)).toEqual({ trackingId: expect.stringMatching(UUID), address: '10 Rotation Row' });
+    const events = await historyOf(handle);
+    expect(events[0]?.attributes.workflowType.name).toBe('OrderWorkflowAPIKeyRotation');
+    expect(scheduledActivities(events)).toEqual([
+      ACTIVITY.checkFraud,
+      ACTIVITY.prepareShipment,
+      ACTIVITY.chargeCustomer,
+      ACTIVITY.shipOrder,
+      ACTIVITY.shipOrder,
+      ACTIVITY.shipOrder,
+    ]);
+    const charge = ofType(events, 'ActivityTaskScheduled').find((e) => e.attributes.activityType.name === ACTIVITY.chargeCustomer);
+    expect(decodePayload(charge?.attributes.input.payloads[1])).toBe('OrderWorkflowAPIKeyRotation');
+    expect(await handle.query(getOrderStateQuery)).toMatchObject({ progress: PROGRESS.completed, step: 'Order Completed', compensations: [] });
+  });
+});
+
+describe('RecoverableFailure, as other UIs watch it', () => {
+  it('shows 75 % to getProgress during the charge\'s timer, and the bug fires only after that timer', async () => {
+    // The scenario demo's Python UI streams getProgress: it must see 75 % before the workflow task starts failing.
+    const handle = await workers.startOrder('RecoverableFailure', { TimeScale: 1 }, { workflowTaskTimeout: '2s' });
+    try {
+      const chargeTimer = await waitFor(
+        async () => ofType(await historyOf(handle), 'TimerStarted')[2],
+        (event) => event !== undefined,
+        "the charge's timer",
+      );
+      expect(await handle.query(getProgressQuery)).toBe(PROGRESS.charged);
+      const firedWhenQueried = ofType(await historyOf(handle), 'TimerFired').map((e) => e.attributes.startedEventId);
+      expect(firedWhenQueried, 'the charge timer still running when queried').not.toContain(chargeTimer?.eventId);
+      const events = await waitFor(() => historyOf(handle), (all) => ofType(all, 'WorkflowTaskFailed').length > 0, 'the bug');
+      const fired = ofType(events, 'TimerFired').find((e) => e.attributes.startedEventId === chargeTimer?.eventId);
+      const failed = ofType(events, 'WorkflowTaskFailed')[0];
+      expect(failed?.attributes.failure.message).toBe(SIMULATED_BUG_MESSAGE);
+      expect(Number(fired?.eventId)).toBeLessThan(Number(failed?.eventId));
+    } finally {
+      await handle.terminate('test done');
+    }
+  });
+});

@@ -1,10 +1,26 @@
-/** HumanInLoopSignal / HumanInLoopUpdate: the 75 % address wait, its validator, its deadline and its timeout. */
+/**
+ * HumanInLoopSignal / HumanInLoopUpdate: the 75 % address wait, its validator, its deadline and its timeout;
+ * and the console driving a peer worker shaped like Go's reference (its update answers and timing).
+ */
+import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getProgressQuery, PROGRESS, updateAcceptedMessage, updateOrderSignal, updateOrderUpdate } from '../../src/temporal/contract.js';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  getProgressQuery,
+  orderWorkflowId,
+  PROGRESS,
+  updateAcceptedMessage,
+  updateOrderSignal,
+  updateOrderUpdate,
+} from '../../src/temporal/contract.js';
+import { UPDATE_NOT_OPEN_YET } from '../../src/web/update-answers.js';
 import { getAddressDeadlineQuery, getOrderStateQuery } from '../../src/workflows/extras.js';
-import { durationMs, historyOf, ofType } from '../support/history.js';
-import { resultOf, startTestWorkers, waitFor, type TestWorkers } from '../support/workers.js';
+import { testConfig, uniqueTaskQueue } from '../support/env.js';
+import { openAddressChanges, type GoPeerActivities } from '../support/fixtures-workflows/go-peer.js';
+import { decodePayload, durationMs, historyOf, ofType } from '../support/history.js';
+import { newOrderId, resultOf, startTestWorkers, waitFor, type TestWorkers } from '../support/workers.js';
+import { startTestConsole, testid, testidAttr } from './web-support.js';
 
 const ORIGINAL = '123 Main St. Redwood, CA';
 
@@ -104,5 +120,64 @@ describe.concurrent('HumanInLoopSignal', () => {
     await expect(handle.executeUpdate(updateOrderUpdate, { args: [{ Address: '1 Wrong Way' }] })).rejects.toThrow();
     await handle.signal(updateOrderSignal, { Address: '2 Right Way' });
     expect((await resultOf(handle)).address).toBe('2 Right Way');
+  });
+});
+
+describe('the console and a worker shaped like the Go reference', () => {
+  const htmx = { 'HX-Request': 'true' };
+  const stubs: GoPeerActivities = {
+    CheckFraud: async () => undefined,
+    PrepareShipment: async () => undefined,
+    ChargeCustomer: async () => undefined,
+    ShipOrder: async () => undefined,
+  };
+
+  it('explains an update sent before the worker opens address changes, reads its bare answer and its two-argument ShipOrder', async () => {
+    const taskQueue = uniqueTaskQueue('go-peer');
+    const workflowsPath = path.resolve(import.meta.dirname, '../support/fixtures-workflows/go-peer.ts');
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const web = startTestConsole({ config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue }) });
+    try {
+      const worker = await Worker.create({
+        connection, taskQueue, activities: stubs,
+        workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } }),
+      });
+      await worker.runUntil(async () => {
+        const orderId = newOrderId();
+        const handle = await workers.client.workflow.start('OrderWorkflowHumanInLoopUpdate', {
+          taskQueue, workflowId: orderWorkflowId(orderId), args: [{ OrderId: orderId, Address: ORIGINAL }],
+        });
+        const page = () => web.get(`/orders/${orderId}`).then((res) => res.text());
+        // 75 % and a timer running: the console offers the form, as it does for Go during its 3 s timer.
+        await waitFor(page, (html) => html.includes('data-testid="address-form"'), 'the address form');
+
+        const early = await (await web.post(`/orders/${orderId}/address`, { address: '9 Elm St' }, htmx)).text();
+        expect(testid(early, 'address-retry')).toBe(UPDATE_NOT_OPEN_YET);
+        expect(early).not.toContain('data-testid="address-error"');
+        expect(testidAttr(early, 'new-address-input', 'value')).toBe('9 Elm St');
+
+        // The wait begins; the presenter tries again and gets the worker's answer, read as ours would be.
+        await handle.signal(openAddressChanges);
+        const answered = await waitFor(
+          async () => (await web.post(`/orders/${orderId}/address`, { address: '9 Elm St' }, htmx)).text(),
+          (html) => html.includes('data-testid="address-result"'),
+          'the update accepted',
+        );
+        expect(testid(answered, 'address-result')).toBe('Updated address: 9 Elm St');
+        expect(await resultOf(handle)).toMatchObject({ address: '9 Elm St' });
+
+        const events = await historyOf(handle);
+        const [update] = ofType(events, 'WorkflowExecutionUpdateCompleted');
+        expect(decodePayload(update?.attributes.outcome.success.payloads[0])).toBe('9 Elm St'); // the peer's bare answer
+        const ships = ofType(events, 'ActivityTaskScheduled').filter((e) => e.attributes.activityType.name === 'ShipOrder');
+        expect(ships.map((e) => e.attributes.input.payloads.length)).toEqual([2, 2, 2]);
+        expect(ships.map((e) => (decodePayload(e.attributes.input.payloads[1]) as { id: number }).id)).toEqual([654300, 654321, 654322]);
+        const done = await waitFor(page, (html) => html.includes('data-outcome="completed"'), 'the completed order');
+        for (const id of [654300, 654321, 654322]) expect(testidAttr(done, `step-ShipOrder-${id}`, 'data-state'), String(id)).toBe('completed');
+      });
+    } finally {
+      await web.close();
+      await connection.close();
+    }
   });
 });

@@ -3,11 +3,13 @@
  * console's pages and stream against orders that complete, fail, retry, wait for a person, get stuck
  * on a bug and recover when the fix is deployed.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATED_BUG_MESSAGE } from '../../src/temporal/contract.js';
-import { resultOf, startTestWorkers, waitFor } from '../support/workers.js';
+import { testConfig } from '../support/env.js';
+import { FAST, newOrderId, resultOf, startTestWorkers, waitFor } from '../support/workers.js';
 import type { TestWorkers } from '../support/workers.js';
-import { metricValue, readEvents, startTestConsole, testid, testidAttr } from './web-support.js';
+import { metricValue, readEvents, startTestConsole, startTestWorkerControl, testid, testidAttr } from './web-support.js';
 import type { TestConsole } from './web-support.js';
 
 let workers: TestWorkers;
@@ -186,37 +188,124 @@ describe('a person in the loop', () => {
 });
 
 describe('a workflow stuck on a bug (RecoverableFailure)', () => {
-  it('shows the failing workflow task and how to deploy the fix; the button is disabled without a control channel', async () => {
-    const handle = await workers.startOrder('RecoverableFailure');
+  it('says where the code threw and how often Temporal retries; without a control channel it says how to deploy the fix by hand', async () => {
+    const handle = await workers.startOrder('RecoverableFailure', {}, { workflowTaskTimeout: '2s' });
     const orderId = idOf(handle.workflowId);
     const html = await waitFor(() => page(orderId), (p) => p.includes('data-testid="stuck-banner"'), 'the stuck banner');
     expect(testid(html, 'stuck-message')).toBe(SIMULATED_BUG_MESSAGE);
-    expect(testid(html, 'fix-command')).toBe('ORDER_DEMO_FIX_DEPLOYED=true npm start');
+    expect(testid(html, 'stuck-where')).toBe(`line ${bugLine()} of recoverable-failure.ts`);
+    expect(testid(html, 'retry-every')).toBe('2 s');
+    expect(testid(html, 'stuck-title')).toBe('Stuck: a bug in the workflow code');
     expect(testidAttr(html, 'order-phase', 'data-phase')).toBe('running');
-    expect(/data-testid="deploy-fix"[^>]*disabled/.test(html)).toBe(true);
-    const res = await web.post('/worker/deploy-fix', { orderId });
-    expect(res.status).toBe(501);
-    expect(testid(await res.text(), 'deploy-fix-result')).toMatch(/ORDER_DEMO_FIX_DEPLOYED=true npm start/);
+    // Any worker: no button without our control channel, and more than one way to deploy the fixed code.
+    expect(html).not.toContain('data-testid="deploy-fix"');
+    expect(testid(html, 'deploy-fix-manual')).toMatch(/ORDER_DEMO_FIX_DEPLOYED=true npm start.*another language/);
+    expect(testid(html, 'fix-command')).toBe('ORDER_DEMO_FIX_DEPLOYED=true npm start');
+
+    const deploy = await web.post('/worker/deploy-fix', { orderId });
+    expect(deploy.status).toBe(501);
+    expect(testid(await deploy.text(), 'deploy-fix-result')).toMatch(/no control channel.*Deploy the fixed worker code yourself/);
+    const restore = await web.post('/worker/restore-bug', { orderId });
+    expect(restore.status).toBe(501);
+    expect(testid(await restore.text(), 'deploy-fix-result')).toMatch(/without ORDER_DEMO_FIX_DEPLOYED/);
     await handle.terminate('test over');
   });
 
-  it('completes once the fix is deployed from the console', async () => {
-    const fixWorkers = await startTestWorkers({ name: 'web-fix' });
-    const fixWeb = startTestConsole({ config: fixWorkers.config, workerControl: { deployFix: () => fixWorkers.orders.redeploy({ fixed: true }) } });
-    try {
-      const handle = await fixWorkers.startOrder('RecoverableFailure');
-      const orderId = idOf(handle.workflowId);
-      const stuck = await waitFor(async () => (await fixWeb.get(`/orders/${orderId}`)).text(), (p) => p.includes('stuck-banner'), 'stuck');
-      expect(/data-testid="deploy-fix"[^>]*disabled/.test(stuck)).toBe(false);
-      const deployed = await fixWeb.post('/worker/deploy-fix', { orderId }, htmx);
+  it('refuses anything but a form post from the console itself', async () => {
+    const json = await web.app.request('/worker/deploy-fix', {
+      method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin: 'http://localhost' },
+    });
+    expect(json.status).toBe(415);
+    const foreign = await web.post('/worker/restore-bug', {}, { origin: 'https://elsewhere.example' });
+    expect(foreign.status).toBe(403);
+  });
+
+  describe('with the worker\'s control channel', () => {
+    let fixWorkers: TestWorkers;
+    let channel: Awaited<ReturnType<typeof startTestWorkerControl>>;
+    let fixWeb: TestConsole;
+    beforeAll(async () => {
+      fixWorkers = await startTestWorkers({ name: 'web-fix' });
+      channel = await startTestWorkerControl(fixWorkers.orders);
+      // The console starts the orders here, at a fast pace, as a presenter's click would.
+      const config = testConfig({ TEMPORAL_TASK_QUEUE: fixWorkers.config.taskQueue, ORDER_DEMO_TIME_SCALE: String(FAST) });
+      fixWeb = startTestConsole({ config, workerControl: channel.control });
+    });
+    afterAll(async () => {
+      await fixWeb?.close();
+      await channel?.close();
+      await fixWorkers?.stop();
+    });
+    const fixPage = async (orderId: string) => (await fixWeb.get(`/orders/${orderId}`)).text();
+    const stuckPage = (orderId: string) => waitFor(() => fixPage(orderId), (p) => p.includes('data-testid="stuck-banner"'), `order ${orderId} stuck`);
+    const placeOrder = async () => {
+      const orderId = newOrderId();
+      const placed = await fixWeb.post('/orders', { scenario: 'RecoverableFailure', orderId, address: '3 Bug St' });
+      expect(placed.status).toBe(303);
+      return orderId;
+    };
+
+    it('deploys the fix once, never offers it again while the order waits for its retry, and the order completes', async () => {
+      // Placed from the console: a short workflow task timeout, so the order retries every 2 s however long it is stuck.
+      const quick = await placeOrder();
+      const quickHandle = fixWorkers.client.workflow.getHandle(`order-${quick}`);
+      expect((await quickHandle.describe()).raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds?.toString()).toBe('2');
+      // Started elsewhere with a long task timeout: its current attempt outlasts the test, so it stays stuck after the deploy.
+      const slow = await fixWorkers.startOrder('RecoverableFailure', { Address: '4 Slow St' }, { workflowTaskTimeout: '60s' });
+      const slowId = idOf(slow.workflowId);
+
+      const before = await stuckPage(quick);
+      expect(testid(before, 'retry-every')).toBe('2 s');
+      expect(testidAttr(before, 'stuck-banner', 'data-fix')).toBe('not-deployed');
+      expect(before).toContain('data-testid="deploy-fix"');
+      expect(testid(await stuckPage(slowId), 'retry-every')).toBe('60 s');
+
+      const deployed = await fixWeb.post('/worker/deploy-fix', { orderId: slowId }, htmx);
       expect(deployed.status).toBe(200);
-      expect(testid(await deployed.text(), 'deploy-fix-result')).toMatch(/Fix deployed/);
-      await resultOf(handle);
-      const html = await (await fixWeb.get(`/orders/${orderId}`)).text();
-      expect(testidAttr(html, 'outcome', 'data-outcome')).toBe('completed');
-    } finally {
-      await fixWeb.close();
-      await fixWorkers.stop();
-    }
+      const said = testid(await deployed.text(), 'deploy-fix-result') ?? '';
+      expect(said).toMatch(/^Fix deployed: waiting for the next retry, in about \d+ s; then the workflow replays its history on the fixed code/);
+      expect(Number(/in about (\d+) s/.exec(said)?.[1])).toBeLessThanOrEqual(60);
+      expect(fixWorkers.orders.fixed).toBe(true);
+
+      // Still stuck (its attempt runs out later): the banner says so, and offers no second deploy.
+      const waiting = await fixPage(slowId);
+      expect(testidAttr(waiting, 'stuck-banner', 'data-fix')).toBe('deployed');
+      expect(testid(waiting, 'stuck-title')).toMatch(/^Fix deployed: waiting for the next retry, (in about \d+ s|any moment now)$/);
+      expect(waiting).not.toContain('data-testid="deploy-fix"');
+      const again = await fixWeb.post('/worker/deploy-fix', { orderId: slowId });
+      expect(again.status).toBe(200);
+      expect(testid(await again.text(), 'deploy-fix-result')).toMatch(/^The fix is already deployed: waiting for the next retry/);
+
+      // The order placed from the console resumes at its next 2 s retry, on the fixed code.
+      expect(await resultOf(quickHandle)).toMatchObject({ address: '3 Bug St' });
+      const done = await fixPage(quick);
+      expect(testidAttr(done, 'outcome', 'data-outcome')).toBe('completed');
+      expect(done).toContain('data-testid="restore-bug"');
+      await slow.terminate('test over');
+    });
+
+    it('restores the bug for the next rehearsal, once: the next order is stuck again and offers Deploy fix', async () => {
+      await fixWeb.post('/worker/deploy-fix', { orderId: '' }, htmx);
+      expect(fixWorkers.orders.fixed).toBe(true);
+      const restored = await fixWeb.post('/worker/restore-bug', { orderId: '' }, htmx);
+      expect(restored.status).toBe(200);
+      expect(testid(await restored.text(), 'deploy-fix-result')).toMatch(/^Bug restored: the worker runs the original code again/);
+      expect(fixWorkers.orders.fixed).toBe(false);
+      const again = await fixWeb.post('/worker/restore-bug', {});
+      expect(again.status).toBe(200);
+      expect(testid(await again.text(), 'deploy-fix-result')).toMatch(/^The bug is already back/);
+
+      const orderId = await placeOrder();
+      const html = await stuckPage(orderId);
+      expect(testidAttr(html, 'stuck-banner', 'data-fix')).toBe('not-deployed');
+      expect(html).toContain('data-testid="deploy-fix"');
+      await fixWorkers.client.workflow.getHandle(`order-${orderId}`).terminate('test over');
+    });
   });
 });
+
+/** The line of the workflow source that throws the simulated bug, as the banner must name it. */
+function bugLine(): number {
+  const source = readFileSync(new URL('../../src/workflows/recoverable-failure.ts', import.meta.url), 'utf8').split('\n');
+  return source.findIndex((line) => line.includes('throw new Error(SIMULATED_BUG_MESSAGE)')) + 1;
+}

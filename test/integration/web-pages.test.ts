@@ -110,8 +110,12 @@ describe('placing an order', () => {
     // The stream is told what the page shows (region digests), so it does not send it again.
     expect(html).toMatch(new RegExp(`sse-connect="/orders/${orderId}/events\\?seen=[\\w-]+\\.[\\w-]+"`));
     expect(html).toContain('sse-close="done"');
-    const link = testidAttr(html, 'temporal-ui-link', 'href');
-    if (web.config.temporal.uiUrl) expect(link).toBe(`${web.config.temporal.uiUrl}/namespaces/default/workflows/order-${orderId}`);
+    // The run's dev server has a UI, as npm start's does: the link must be there, to this very run's history.
+    const ui = inject('temporalUiUrl');
+    expect(ui).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(web.config.temporal.uiUrl).toBe(ui);
+    const { runId } = await client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    expect(testidAttr(html, 'temporal-ui-link', 'href')).toBe(`${ui}/namespaces/default/workflows/order-${orderId}/${runId}/history`);
   });
 
   it('re-renders the form with the values kept and errors next to the fields, without calling Temporal', async () => {
@@ -194,6 +198,8 @@ describe('recent orders', () => {
     );
     expect(html).toContain(`href="/orders/${orderId}"`);
     expect(html).not.toContain('Happy path</td>');
+    const { runId } = await client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    expect(testidAttr(html, `ui-link-order-${orderId}`, 'href')).toBe(`${inject('temporalUiUrl')}/namespaces/default/workflows/order-${orderId}/${runId}/history`);
     const completed = await (await web.get('/orders?scenario=ChildWorkflow&status=Completed')).text();
     expect(completed).not.toContain(`order-row-order-${orderId}`);
   });

@@ -3,6 +3,7 @@
  * closed port), driven with app.request() — no listener, no mocked Temporal. Plus readers for what the
  * tests look at: metric values, SSE events, testid'd elements.
  */
+import { randomBytes } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import type { Hono } from 'hono';
 import { inject } from 'vitest';
@@ -12,6 +13,9 @@ import { createConsoleMetrics } from '../../src/metrics/console.js';
 import type { ConsoleMetrics } from '../../src/metrics/console.js';
 import { createOrderConsoleClient, lazyConnection } from '../../src/temporal/client.js';
 import type { OrderConsoleClient } from '../../src/temporal/client.js';
+import { createWorkerControlClient, type WorkerControlClient } from '../../src/temporal/worker-control-client.js';
+import { startControlServer } from '../../src/worker/control.js';
+import type { OrdersWorkerHandle } from '../../src/worker/orders-worker.js';
 import { createApp } from '../../src/web/app.js';
 import type { AppDeps } from '../../src/web/app.js';
 import { testConfig } from '../support/env.js';
@@ -71,6 +75,26 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
       }),
     close: () => connection.close(),
   };
+}
+
+/**
+ * The orders worker's real control channel (the worker's HTTP server and the console's client) in front of
+ * a test's in-process worker: what Deploy fix and Restore the bug go through under `npm start`.
+ */
+export async function startTestWorkerControl(orders: OrdersWorkerHandle): Promise<{ control: WorkerControlClient; close(): Promise<void> }> {
+  const secret = randomBytes(24).toString('base64url');
+  const server = await startControlServer({
+    address: '127.0.0.1:0',
+    secret,
+    logger: createLogger({ name: 'control-test', level: 'error', json: true }),
+    handlers: {
+      setApiKey: async () => undefined,
+      deployFix: () => orders.redeploy({ fixed: true }),
+      restoreBug: () => orders.redeploy({ fixed: false }),
+      status: () => ({ fixDeployed: orders.fixed, pollRejections: { count: 0, lastAt: null } }),
+    },
+  });
+  return { control: createWorkerControlClient({ url: server.url, secret }), close: () => server.close() };
 }
 
 /** Current value of a counter or gauge, for one label set (0 when never touched). */

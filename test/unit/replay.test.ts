@@ -2,12 +2,15 @@
  * Replay safety: the recorded histories (npm run record-histories) must replay against the code as it is
  * now. A change that reorders, adds or removes a command would break orders already running in
  * production; here it fails this test instead. No server needed: replay runs the workflow code alone.
+ * Record a new workflow type's fixture alone (`npm run record-histories -- <Scenario>`) so the others stay
+ * the histories of the code that was running before: the nine scenarios' were recorded while progress still
+ * moved after each timer, and replay unchanged now that it moves before (a value in memory is no command).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS, SHIPPING_WORKFLOW_TYPE, SIMULATED_BUG_MESSAGE } from '../../src/temporal/contract.js';
+import { isScenario, SCENARIOS, SHIPPING_WORKFLOW_TYPE, SIMULATED_BUG_MESSAGE, workflowTypeOf } from '../../src/temporal/contract.js';
 import type { WorkflowEntry } from '../../src/worker/bundles.js';
 import { testBundles } from '../support/bundles.js';
 import { ensureRuntime, testLogger } from '../support/workers.js';
@@ -29,9 +32,14 @@ async function replay(entry: WorkflowEntry, names: readonly string[]): Promise<R
 const errorsOf = (results: ReplayResult[]) => results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
 
 describe('replay of recorded histories', () => {
-  it('has one fixture per scenario, plus ShippingWorkflow', () => {
+  it('has one fixture per scenario, plus ShippingWorkflow, each a history of its own workflow type', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
     expect(files.sort()).toEqual([...SCENARIOS, SHIPPING_WORKFLOW_TYPE].sort());
+    for (const { workflowId: name, history } of fixtures(files)) {
+      const started = (history as { events: { workflowExecutionStartedEventAttributes?: { workflowType: { name: string } } }[] }).events[0];
+      const type = isScenario(name) ? workflowTypeOf(name) : name;
+      expect(started?.workflowExecutionStartedEventAttributes?.workflowType.name, name).toBe(type);
+    }
   });
 
   it('replays every history against the deployed (fixed) code without a determinism error', async () => {

@@ -75,14 +75,30 @@ export interface HistoryFacts {
   signals: { name: string; args: unknown[] }[];
   updates: { name: string; args: unknown[]; result?: unknown; failure?: string }[];
   /** The latest workflow task failure not followed by a successful workflow task: the workflow is stuck. */
-  taskFailure: { message: string; at: number | undefined } | undefined;
+  taskFailure: TaskFailure | undefined;
+  /** The workflow task timeout the workflow was started with (ms). */
+  taskTimeoutMs: number | undefined;
   close: CloseFact | undefined;
 }
+
+export interface TaskFailure {
+  message: string;
+  at: number | undefined;
+  /** Where the workflow code threw, read from the failure's stack trace (any SDK's format). */
+  where: CodeLocation | undefined;
+}
+
+export interface CodeLocation {
+  /** The file's name without its folders (recoverable-failure.ts). */
+  file: string;
+  line: number;
+}
+
 
 export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
   const facts: HistoryFacts = {
     input: undefined, activities: [], children: [], nexus: [], timers: [], signals: [], updates: [],
-    taskFailure: undefined, close: undefined,
+    taskFailure: undefined, taskTimeoutMs: undefined, close: undefined,
   };
   const activities = new Map<number, ActivityRecord>();
   const children = new Map<number, ChildRecord>();
@@ -100,8 +116,10 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
   for (const e of events) {
     const at = optionalTsToMs(e.eventTime);
     if (e.workflowExecutionStartedEventAttributes) {
-      const [first] = decodeAll(e.workflowExecutionStartedEventAttributes.input?.payloads);
+      const a = e.workflowExecutionStartedEventAttributes;
+      const [first] = decodeAll(a.input?.payloads);
       facts.input = isRecord(first) ? first : undefined;
+      facts.taskTimeoutMs = optionalTsToMs(a.workflowTaskTimeout);
     } else if (e.activityTaskScheduledEventAttributes) {
       const a = e.activityTaskScheduledEventAttributes;
       const rec: ActivityRecord = {
@@ -196,7 +214,7 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
       if (rec && a.outcome?.failure) rec.failure = failureOf(a.outcome.failure).rootMessage;
     } else if (e.workflowTaskFailedEventAttributes) {
       const failure = e.workflowTaskFailedEventAttributes.failure;
-      facts.taskFailure = { message: failure ? failureOf(failure).rootMessage : 'Workflow task failed', at };
+      facts.taskFailure = { message: failure ? failureOf(failure).rootMessage : 'Workflow task failed', at, where: failure ? throwSite(failure) : undefined };
     } else if (e.workflowTaskCompletedEventAttributes) {
       facts.taskFailure = undefined;
     } else if (e.workflowExecutionCompletedEventAttributes) {
@@ -226,6 +244,33 @@ export function failureOf(failure: Failure): FailureInfo {
     rootType: root.applicationFailureInfo?.type ?? undefined,
   };
 }
+
+/**
+ * The first frame of the failure's stack trace (or its causes') in the application's own code: a
+ * TypeScript/JavaScript frame `at fn (path/file.ts:14:13)`, a Go frame `\t/path/file.go:123 +0x1d`, a
+ * Python frame `File "path/file.py", line 42`, a Java or .NET frame `(File.java:42)` / `in File.cs:line 42`.
+ * Frames inside an SDK or a dependency are skipped: they are not where the bug is.
+ */
+export function throwSite(failure: Failure): CodeLocation | undefined {
+  for (let f: Failure | null | undefined = failure, depth = 0; f && depth < 10; f = f.cause, depth++) {
+    for (const line of (f.stackTrace ?? '').split('\n')) {
+      if (LIBRARY_FRAME.test(line)) continue;
+      const match = FRAME_PATTERNS.map((re) => re.exec(line)).find((m) => m !== null);
+      if (match?.groups?.path && match.groups.line) {
+        return { file: match.groups.path.split(/[\\/]/).pop() ?? match.groups.path, line: Number(match.groups.line) };
+      }
+    }
+  }
+  return undefined;
+}
+
+const FRAME_PATTERNS = [
+  /File "(?<path>[^"]+)", line (?<line>\d+)/, // Python
+  / in (?<path>[^\s:]+\.\w+):line (?<line>\d+)/, // .NET
+  /(?<path>[\w@.\-/\\]+\.(?:[cm]?[jt]sx?|go|java|kt|rb|py|cs)):(?<line>\d+)/, // TS/JS (path:line:col), Go, Ruby
+];
+// A TS worker's trace starts with V8's excerpt of the line in the webpack bundle that rethrew the error.
+const LIBRARY_FRAME = /node_modules|workflow-bundle-|@temporalio|go\.temporal\.io|temporalio[\\/](?:worker|workflow|client)|site-packages|\/runtime\/|<anonymous>|node:internal/;
 
 /** Event ids arrive as protobuf Longs. */
 function num(value: unknown): number {

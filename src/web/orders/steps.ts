@@ -63,7 +63,7 @@ export function compensationSteps(facts: HistoryFacts, d: OrderDescription): Ste
 function shipSteps(facts: HistoryFacts, d: OrderDescription, ctx: StepContext): StepView[] {
   const byItem = new Map<number, StepView>();
   for (const a of facts.activities.filter((r) => r.activityType === ACTIVITY.shipOrder)) {
-    const item = itemOf(a.args[0]);
+    const item = shippedItemOf(a.args);
     if (item) byItem.set(item.id, activityStep(shipKey(item.id), shipLabel(item), a, d.pendingActivities));
   }
   for (const c of facts.children.filter((r) => r.workflowType === SHIPPING_WORKFLOW_TYPE)) {
@@ -120,16 +120,40 @@ function shipLabel(item: Item): string {
   return `Ship ${item.description} ×${item.quantity}`;
 }
 
+/**
+ * The item a ShipOrder activity ships, in either shape peers send: one `{Order, Item}` argument (the
+ * contract) or two, `(order, item)` (Go's reference HappyPath).
+ */
+export function shippedItemOf(args: readonly unknown[]): Item | undefined {
+  return itemOf(args[0]) ?? (args.length >= 2 ? itemFields(args[1]) : undefined);
+}
+
 /** The item of a ShipOrder / ShippingWorkflow / ship-item input: {Order, Item}. */
 function itemOf(input: unknown): Item | undefined {
-  const item = isRecord(input) ? input.Item : undefined;
-  if (!isRecord(item) || typeof item.id !== 'number') return undefined;
-  const known = ORDER_ITEMS.find((i) => i.id === item.id);
+  return isRecord(input) ? itemFields(field(input, 'Item')) : undefined;
+}
+
+/** An item as any peer encodes it: the contract's `id`, `description`, `quantity`, in any letter case (Go's JSON decoding ignores it). */
+function itemFields(value: unknown): Item | undefined {
+  if (!isRecord(value)) return undefined;
+  const id = field(value, 'id');
+  if (typeof id !== 'number') return undefined;
+  const known = ORDER_ITEMS.find((i) => i.id === id);
+  const description = field(value, 'description');
+  const quantity = field(value, 'quantity');
   return {
-    id: item.id,
-    description: typeof item.description === 'string' ? item.description : known?.description ?? `Item ${item.id}`,
-    quantity: typeof item.quantity === 'number' ? item.quantity : known?.quantity ?? 1,
+    id,
+    description: typeof description === 'string' ? description : known?.description ?? `Item ${id}`,
+    quantity: typeof quantity === 'number' ? quantity : known?.quantity ?? 1,
   };
+}
+
+/** A field by its contract name, or by the same name in another letter case. */
+function field(record: Record<string, unknown>, name: string): unknown {
+  if (name in record) return record[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : record[key];
 }
 
 function itemFromShipmentId(workflowId: string): Item | undefined {

@@ -13,8 +13,9 @@ import type { OrderResult, Scenario } from '../../temporal/contract.js';
 import type { OrderDescription } from '../../temporal/client.js';
 import type { OrderState } from '../../workflows/extras.js';
 import { isRecord } from './history.js';
-import type { FailureInfo, HistoryFacts } from './history.js';
+import type { CodeLocation, FailureInfo, HistoryFacts } from './history.js';
 import { compensationSteps, mainSteps } from './steps.js';
+import { updateAnswerText } from '../update-answers.js';
 import type { StepContext, StepView } from './steps.js';
 
 export type OrderPhase = 'running' | 'completed' | 'failed' | 'terminated' | 'timed_out' | 'cancelled' | 'continued_as_new';
@@ -46,7 +47,7 @@ export interface OrderView {
   /** Human in the loop: the workflow waits for UpdateOrder until `deadline` (epoch ms, when known). */
   awaitingAddress: { via: 'signal' | 'update'; deadline: number | undefined } | undefined;
   /** The workflow task keeps failing (RecoverableFailure's bug): the order is stuck until a fix is deployed. */
-  stuck: { message: string; attempts: number | undefined; simulatedBug: boolean } | undefined;
+  stuck: StuckView | undefined;
   /** A workflow task has waited a while for a worker: probably none is running. */
   waitingForWorker: boolean;
   result: OrderResult | undefined;
@@ -54,6 +55,20 @@ export interface OrderView {
   terminatedReason: string | undefined;
   startedAt: Date;
   closedAt: Date | undefined;
+}
+
+export interface StuckView {
+  message: string;
+  attempts: number | undefined;
+  simulatedBug: boolean;
+  /** Where the code threw, when the failure's stack trace says (any SDK's trace format). */
+  where: CodeLocation | undefined;
+  /** How long the current attempt lasts before Temporal tries again (ms). */
+  retryEveryMs: number;
+  /** The server lengthens each attempt after the third (unless told not to, as `npm start`'s dev server is). */
+  slowingDown: boolean;
+  /** Epoch ms of the next attempt, estimated; undefined while no worker has picked the task up. */
+  nextRetryAt: number | undefined;
 }
 
 export interface LiveAnswers {
@@ -84,14 +99,7 @@ export function buildOrderView(
   // The worker's answer may be a read behind the history (queries are skipped while a task waits).
   const progress = phase === 'completed' ? PROGRESS.completed : Math.max(live.state?.progress ?? live.progress ?? 0, progressFromHistory(facts));
   const wft = d.pendingWorkflowTask;
-  const stuck =
-    running && (facts.taskFailure || (wft && wft.attempt > 1))
-      ? {
-          message: facts.taskFailure?.message ?? 'The workflow task keeps failing.',
-          attempts: wft?.attempt,
-          simulatedBug: (facts.taskFailure?.message ?? '').includes(SIMULATED_BUG_MESSAGE),
-        }
-      : undefined;
+  const stuck = running && (facts.taskFailure || (wft && wft.attempt > 1)) ? stuckView(d, facts) : undefined;
   return {
     orderId: d.orderId,
     workflowId: d.workflowId,
@@ -119,6 +127,53 @@ export function buildOrderView(
   };
 }
 
+/** The server's default workflow task timeout, when the history does not say. */
+const DEFAULT_TASK_TIMEOUT_MS = 10_000;
+/**
+ * Temporal Server's workflow task retry rule (workflow_task_state_machine.go): the SDK reports only the
+ * first failed attempt (Core lets later ones time out, to keep the history small), and from the fourth
+ * attempt the server adds 5 s × 2^(attempt − 4), jittered down by up to 20 %, capped by
+ * history.workflowTaskRetryMaxInterval (10 min by default), to the attempt's timeout. A cap under 5 s
+ * turns that slowdown off: each attempt then lasts the workflow task timeout, which `npm start` sets.
+ */
+const SLOWDOWN_FROM_ATTEMPT = 4;
+const SLOWDOWN_FIRST_MS = 5000;
+const SLOWDOWN_MAX_MS = 10 * 60_000;
+
+function stuckView(d: OrderDescription, facts: HistoryFacts): StuckView {
+  const wft = d.pendingWorkflowTask;
+  const failure = facts.taskFailure;
+  const timeout = facts.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
+  const attempt = wft?.attempt ?? 1;
+  // The second attempt starts as the first one's failure is recorded; every later one waits for the
+  // previous attempt to time out. Attempts that took longer than the timeout on average: the server slows down.
+  const elapsed = wft?.scheduledAt !== undefined && failure?.at !== undefined ? wft.scheduledAt - failure.at : undefined;
+  const slowingDown = attempt > SLOWDOWN_FROM_ATTEMPT && elapsed !== undefined && elapsed / (attempt - 2) > timeout + 1000;
+  const slowdown = slowingDown ? 0.9 * Math.min(SLOWDOWN_FIRST_MS * 2 ** (attempt - SLOWDOWN_FROM_ATTEMPT), SLOWDOWN_MAX_MS) : 0;
+  const retryEveryMs = timeout + slowdown;
+  return {
+    message: failure?.message ?? 'The workflow task keeps failing.',
+    attempts: wft?.attempt,
+    simulatedBug: (failure?.message ?? '').includes(SIMULATED_BUG_MESSAGE),
+    where: failure?.where,
+    retryEveryMs,
+    slowingDown,
+    nextRetryAt: wft?.started && wft.scheduledAt !== undefined ? wft.scheduledAt + retryEveryMs : undefined,
+  };
+}
+
+/** "in about N s" until the stuck order's next attempt, in words the room reads. */
+export function retryWait(stuck: Pick<StuckView, 'nextRetryAt'>, now: number): string {
+  if (stuck.nextRetryAt === undefined) return 'as soon as a worker picks the task up';
+  const seconds = Math.ceil((stuck.nextRetryAt - now) / 1000);
+  return seconds > 0 ? `in about ${seconds} s` : 'any moment now';
+}
+
+/** Seconds, rounded, for "every N s". */
+export function wholeSeconds(ms: number): number {
+  return Math.max(1, Math.round(ms / 1000));
+}
+
 function changesOf(facts: HistoryFacts): AddressChange[] {
   const signals = facts.signals
     .filter((s) => s.name === updateOrderSignal.name)
@@ -128,7 +183,7 @@ function changesOf(facts: HistoryFacts): AddressChange[] {
     .map((u): AddressChange => ({
       via: 'update',
       address: addressOf(u.args[0] as never),
-      answer: typeof u.result === 'string' ? u.result : undefined,
+      answer: typeof u.result === 'string' ? updateAnswerText(u.result, addressOf(u.args[0] as never)) : undefined,
     }));
   return [...signals, ...updates].filter((c) => c.address.trim() !== '');
 }

@@ -9,6 +9,7 @@ import type { RouteContext } from '../deps.js';
 import type { HubMessage } from '../sse/hub.js';
 import { isHtmx, renderError, temporalProblem } from '../respond.js';
 import { addressProblem, field, orderIdProblem } from '../validate.js';
+import { isUnknownUpdate, UPDATE_NOT_OPEN_YET, updateAnswerText } from '../update-answers.js';
 import { orderData, regionDigest, renderLiveRegions, renderOrderPage } from './order-page.js';
 import type { AddressFormState } from './order-page.js';
 
@@ -36,9 +37,13 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
       }
       if (message.kind === 'not-found') return renderError(ctx, c, 404, 'No such order', `There is no order ${orderId}.`);
       const view = message.view;
-      const respond = (state: AddressFormState & { answer?: string }) => {
-        if (isHtmx(c)) return c.html(ctx.views.partial('address-form', { ...orderData(ctx, view, state), answer: state.answer }));
+      // `retry`: the worker is not taking address changes yet; the value stays in the field to send again.
+      const respond = (state: AddressFormState & { answer?: string; retry?: string }) => {
+        if (isHtmx(c)) {
+          return c.html(ctx.views.partial('address-form', { ...orderData(ctx, view, state), answer: state.answer, retry: state.retry }));
+        }
         // Without JavaScript: a full page on error, else back to the (live) order page.
+        if (state.retry) return renderOrderPage(ctx, c, view, { value: state.value, error: state.retry }, 409);
         return state.error ? renderOrderPage(ctx, c, view, state, 422) : c.redirect(`/orders/${orderId}`, 303);
       };
       const problem = addressProblem(value);
@@ -52,8 +57,12 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
           return respond({ value, answer: `Signal sent: the order will ship to ${value}.` });
         }
         const outcome = await ctx.client.updateAddress(orderId, value);
+        // Whichever worker answered: ours says "Updated address: X", Go's "X".
+        if (outcome.accepted) return respond({ value, answer: updateAnswerText(outcome.message, value) });
+        // A worker that registers its handler only when the wait begins (Go's) does not know the update yet.
+        if (isUnknownUpdate(outcome.message)) return respond({ value, retry: UPDATE_NOT_OPEN_YET });
         // A rejection is the workflow's validator speaking: show its words next to the field.
-        return respond(outcome.accepted ? { value, answer: outcome.message } : { value, error: outcome.message });
+        return respond({ value, error: outcome.message });
       } catch (err) {
         ctx.logger.warn('Address change failed', { orderId, error: err as Error });
         return respond({ value, error: `The address could not be sent: ${temporalProblem(err)}` });

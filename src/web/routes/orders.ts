@@ -44,7 +44,11 @@ export function ordersRoutes(ctx: RouteContext): Hono {
       if (status !== undefined && !isListStatus(status)) {
         return renderError(ctx, c, 400, 'Unknown status', `Status must be one of ${LIST_STATUSES.join(', ')}.`);
       }
-      const data = { title: 'Recent orders', nav: 'orders' as const, filter: { scenario, status }, scenarios: SCENARIO_CARDS, statuses: LIST_STATUSES, scenarioTitle };
+      const data = {
+        title: 'Recent orders', nav: 'orders' as const, filter: { scenario, status }, scenarios: SCENARIO_CARDS, statuses: LIST_STATUSES, scenarioTitle,
+        // The rows link into the Temporal UI, in the orders' namespace.
+        namespace: client.namespace,
+      };
       try {
         const orders = await client.listOrders({ scenario, status, limit: RECENT_LIMIT });
         return renderPage(ctx, c, 'orders', { ...data, orders, error: undefined });

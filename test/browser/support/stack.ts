@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { orderWorkflowId } from '../../../src/temporal/contract.js';
 import type { OrderResult } from '../../../src/temporal/contract.js';
-import { startTestConsole } from '../../integration/web-support.js';
+import { startTestConsole, startTestWorkerControl } from '../../integration/web-support.js';
 import type { TestConsole } from '../../integration/web-support.js';
 import { testConfig } from '../../support/env.js';
 import { startTestWorkers } from '../../support/workers.js';
@@ -35,7 +35,7 @@ export interface BrowserStackOptions {
   shipping?: boolean;
   /** ORDER_DEMO_TIME_SCALE of the console (default 0.2: fast, yet each state lasts long enough to see). */
   timeScale?: number;
-  /** Wire the "Deploy fix" button to an in-place redeploy of this file's orders worker. */
+  /** Wire Deploy fix and Restore the bug, through the worker's real control channel, to this file's orders worker. */
   deployFix?: boolean;
 }
 
@@ -45,16 +45,14 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     TEMPORAL_TASK_QUEUE: workers.config.taskQueue,
     ORDER_DEMO_TIME_SCALE: String(options.timeScale ?? 0.2),
   });
-  const web = startTestConsole({
-    config,
-    pollIntervalMs: 100,
-    workerControl: options.deployFix ? { deployFix: () => workers.orders.redeploy({ fixed: true }) } : undefined,
-  });
+  const channel = options.deployFix ? await startTestWorkerControl(workers.orders) : undefined;
+  const web = startTestConsole({ config, pollIntervalMs: 100, workerControl: channel?.control });
   let server: Server;
   try {
     server = await listen(web);
   } catch (err) {
     await web.close();
+    await channel?.close();
     await workers.stop();
     throw err;
   }
@@ -79,6 +77,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await web.close();
+      await channel?.close();
       await workers.stop();
     },
   };
