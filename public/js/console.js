@@ -24,4 +24,64 @@
   document.addEventListener('DOMContentLoaded', tick);
   document.addEventListener('htmx:afterSwap', tick);
   document.addEventListener('htmx:sseMessage', tick);
+
+  // Presenter preferences (see prefs.js, which applies them before the first paint).
+  function store(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem('order-demo.' + key);
+      else window.localStorage.setItem('order-demo.' + key, value);
+    } catch (e) { /* private mode: the choice lasts for this page only */ }
+  }
+  function currentTheme() {
+    var set = document.documentElement.getAttribute('data-theme');
+    if (set) return set;
+    return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  }
+  function showPrefs() {
+    var projector = document.documentElement.getAttribute('data-projector') === 'on';
+    var buttons = document.querySelectorAll('[data-pref]');
+    for (var i = 0; i < buttons.length; i++) {
+      var b = buttons[i];
+      if (b.getAttribute('data-pref') === 'projector') b.setAttribute('aria-pressed', projector ? 'true' : 'false');
+      else b.textContent = currentTheme() === 'dark' ? 'Light theme' : 'Dark theme';
+    }
+  }
+  document.addEventListener('click', function (event) {
+    var target = event.target instanceof Element ? event.target.closest('[data-pref]') : null;
+    if (!target) return;
+    var root = document.documentElement;
+    if (target.getAttribute('data-pref') === 'projector') {
+      var on = root.getAttribute('data-projector') !== 'on';
+      if (on) root.setAttribute('data-projector', 'on');
+      else root.removeAttribute('data-projector');
+      store('projector', on ? 'on' : null);
+    } else {
+      var next = currentTheme() === 'dark' ? 'light' : 'dark';
+      root.setAttribute('data-theme', next);
+      store('theme', next);
+    }
+    showPrefs();
+  });
+
+  // Keyboard shortcuts on the home page: 1–9 start a scenario, ? lists them. Never while typing.
+  document.addEventListener('keydown', function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var el = document.activeElement;
+    if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable)) return;
+    var dialog = document.getElementById('shortcuts');
+    if (event.key === '?' && dialog && typeof dialog.showModal === 'function') {
+      event.preventDefault();
+      if (dialog.open) dialog.close();
+      else dialog.showModal();
+      return;
+    }
+    if (dialog && dialog.open) return;
+    var button = /^[1-9]$/.test(event.key) ? document.querySelector('[data-shortcut="' + event.key + '"]') : null;
+    if (button && !button.disabled) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  document.addEventListener('DOMContentLoaded', showPrefs);
 })();

@@ -24,6 +24,7 @@
  *     retryNow() while FAILED (a new API key)  → the backoff sleep ends at once → RECREATING
  *     replace() while FAILED or RECREATING     → the new factory is used for the next attempt (at once)
  *   End states: run() resolved = stopped on request; run() rejected = the Worker failed while stopping.
+ *   A Worker that went FAILED counts as ended even if its run() never settles (see runToEnd).
  */
 import type { State } from '@temporalio/worker';
 import type { Logger } from '../logger.js';
@@ -76,6 +77,30 @@ export interface KeptWorker {
   replace(create: () => Promise<TemporalWorker>): Promise<void>;
   /** Ends a backoff wait now: something that may fix the failure happened (a new API key). */
   retryNow(): void;
+}
+
+/** How often a running Worker's state is checked for FAILED (see runToEnd). */
+const FAILED_CHECK_MS = 250;
+
+/**
+ * Runs a Worker until it stops (undefined) or fails (the error). A Worker whose polls were refused goes
+ * FAILED but its run() may never settle: the SDK then waits for Core to finalize a Worker whose workflow
+ * activations nobody completes any more. Its FAILED state is the failure, then; the Worker is abandoned.
+ */
+function runToEnd(worker: TemporalWorker): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const ran = worker.run().then(
+    () => undefined,
+    (err: unknown) => err ?? new Error('The Worker failed.'),
+  );
+  const failed = new Promise<unknown>((resolve) => {
+    const check = (): void => {
+      if (worker.getState() === 'FAILED') resolve(new Error('The Worker failed.'));
+      else timer = setTimeout(check, FAILED_CHECK_MS);
+    };
+    timer = setTimeout(check, FAILED_CHECK_MS);
+  });
+  return Promise.race([ran, failed]).finally(() => clearTimeout(timer));
 }
 
 interface Swap {
@@ -158,10 +183,7 @@ export async function keepRunning<W extends TemporalWorker>(options: KeepRunning
         failure = undefined;
         current = made;
       }
-      const outcome = await current.run().then(
-        () => undefined,
-        (err: unknown) => err ?? new Error('The Worker failed.'),
-      );
+      const outcome = await runToEnd(current);
       current = undefined;
       if (swap) {
         delay = 0;

@@ -4,10 +4,10 @@
  * server are all real; the orders run at a fast ORDER_DEMO_TIME_SCALE, the human wait at its 60 s.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ADDRESS, ORDER_STATUS_VALUES, SIMULATED_BUG_MESSAGE } from '../../src/temporal/contract.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_ADDRESS, ORDER_STATUS_VALUES, SIMULATED_BUG_MESSAGE, orderWorkflowId } from '../../src/temporal/contract.js';
 import { ORDER_ITEMS } from '../../src/web/orders/steps.js';
-import { launchChromium } from './support/chromium.js';
+import { launchChromium, openPage } from './support/chromium.js';
 import { startBrowserStack } from './support/stack.js';
 import type { BrowserStack } from './support/stack.js';
 import { countPageLoads, expectShown, expectText, expectVisible, newTestPage, placeOrder, recordTexts, seenTexts, textOf } from './support/ui.js';
@@ -24,6 +24,17 @@ afterAll(async () => {
 
 const SHIP_STEPS = ORDER_ITEMS.map((item) => `ShipOrder-${item.id}`);
 const MAIN_STEPS = ['CheckFraud', 'PrepareShipment', 'ChargeCustomer', ...SHIP_STEPS];
+/** The Temporal Web UI of the run's dev server, as npm start runs one next to its server. */
+const UI = inject('temporalUiUrl');
+
+/** Opens a console link in the real Temporal UI and waits until that workflow's page shows every text. */
+async function expectTemporalUiShows(href: string, texts: string[]): Promise<void> {
+  // Left open when it fails, for its screenshot; the browser closes it after the suite.
+  const { page } = await openPage(browser, `temporal-ui-${texts[0] ?? ''}`);
+  await page.goto(href);
+  for (const text of texts) await expectVisible(page.getByText(text, { exact: true }), 60_000);
+  await page.close();
+}
 
 describe('orders that complete', () => {
   it('HappyPath: live progress to a confirmation with the tracking id, then "Place another order", without a browser error', async () => {
@@ -40,6 +51,12 @@ describe('orders that complete', () => {
     expect(address).toBe(DEFAULT_ADDRESS);
     await expectText(page.getByTestId('progress-value'), '100%');
     for (const step of MAIN_STEPS) expect(await page.getByTestId(`step-${step}`).getAttribute('data-state'), step).toBe('completed');
+    // The order's own run in the Temporal UI, straight to its history.
+    const { runId } = await stack.workers.client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    const uiLink = await page.getByTestId('temporal-ui-link').getAttribute('href');
+    expect(UI).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(uiLink).toBe(`${UI}/namespaces/default/workflows/order-${orderId}/${runId}/history`);
+    await expectTemporalUiShows(uiLink!, [orderWorkflowId(orderId), runId]);
     // The bar moved while the audience watched, and never backwards.
     const progress = ((await seenTexts(page))['progress-value'] ?? []).map((text) => Number.parseInt(text, 10));
     expect(progress.at(-1)).toBe(100);
@@ -59,6 +76,8 @@ describe('orders that complete', () => {
     await placeOrder(page, stack.url, 'AdvancedVisibility');
     await expectVisible(page.locator('[data-testid="outcome"][data-outcome="completed"]'));
     await expectText(page.getByTestId('order-status'), ORDER_STATUS_VALUES.completed);
+    const filtered = encodeURIComponent(`OrderStatus = "${ORDER_STATUS_VALUES.completed}"`);
+    expect(await page.getByTestId('order-status-link').getAttribute('href')).toBe(`${UI}/namespaces/default/workflows?query=${filtered}`);
     const statuses = (await seenTexts(page))['order-status'] ?? [];
     const order: string[] = Object.values(ORDER_STATUS_VALUES);
     expect(statuses.length).toBeGreaterThan(1);
@@ -75,7 +94,10 @@ describe('orders that complete', () => {
     for (const item of ORDER_ITEMS) {
       await expectText(page.getByTestId(`via-ShipOrder-${item.id}`), `shipment-${orderId}-${item.id}`);
       expect(await textOf(page.getByTestId(`step-ShipOrder-${item.id}`))).toContain('Child workflow');
+      expect(await page.getByTestId(`via-ShipOrder-${item.id}`).getAttribute('href')).toBe(`${UI}/namespaces/default/workflows/shipment-${orderId}-${item.id}`);
     }
+    const child = `shipment-${orderId}-${ORDER_ITEMS[0]!.id}`;
+    await expectTemporalUiShows((await page.getByTestId(`via-ShipOrder-${ORDER_ITEMS[0]!.id}`).getAttribute('href'))!, [child, 'ShippingWorkflow']);
   });
 
   it('NexusOperation: completes, each shipment shown as a Nexus operation in the handler namespace', async () => {
@@ -88,7 +110,11 @@ describe('orders that complete', () => {
       const step = await textOf(page.getByTestId(`step-ShipOrder-${item.id}`));
       expect(step).toContain(`Nexus ${stack.workers.config.nexus.endpoint}`);
       expect(step).toContain(`in ${namespace}`);
+      // Its own namespace: the handler's, not the orders'.
+      expect(await page.getByTestId(`via-ShipOrder-${item.id}`).getAttribute('href')).toBe(`${UI}/namespaces/${namespace}/workflows/shipment-${orderId}-${item.id}`);
     }
+    const shipment = `shipment-${orderId}-${ORDER_ITEMS[0]!.id}`;
+    await expectTemporalUiShows((await page.getByTestId(`via-ShipOrder-${ORDER_ITEMS[0]!.id}`).getAttribute('href'))!, [shipment, 'ShippingWorkflow']);
   });
 
   it('APIFailure: the attempt number and the last failure while ChargeCustomer retries, then the order completes', async () => {

@@ -270,7 +270,7 @@ const FRAME_PATTERNS = [
   /(?<path>[\w@.\-/\\]+\.(?:[cm]?[jt]sx?|go|java|kt|rb|py|cs)):(?<line>\d+)/, // TS/JS (path:line:col), Go, Ruby
 ];
 // A TS worker's trace starts with V8's excerpt of the line in the webpack bundle that rethrew the error.
-const LIBRARY_FRAME = /node_modules|workflow-bundle-|@temporalio|go\.temporal\.io|temporalio[\\/](?:worker|workflow|client)|site-packages|\/runtime\/|<anonymous>|node:internal/;
+const LIBRARY_FRAME = /node_modules|workflow-bundle-|@temporalio|go\.temporal\.io|io\.temporal\.|Temporalio\.|temporalio[\\/]|site-packages|\/runtime\/|<anonymous>|node:internal/;
 
 /** Event ids arrive as protobuf Longs. */
 function num(value: unknown): number {
