@@ -50,7 +50,11 @@ export function countPageLoads(page: Page): () => number {
 /** From the home page, the scenario card's Place order button; resolves on the order page with its OrderId. */
 export async function placeOrder(page: Page, url: string, scenario: Scenario, options: { address?: string } = {}): Promise<string> {
   await page.goto(`${url}/`);
-  if (options.address !== undefined) await page.getByTestId('address-input').fill(options.address);
+  if (options.address !== undefined) {
+    // The order details fold away on the home page: open them as a presenter would, to type an address.
+    await page.getByTestId('order-details').locator('summary').click();
+    await page.getByTestId('address-input').fill(options.address);
+  }
   const orderId = await page.getByTestId('order-id-input').inputValue();
   await page.getByTestId(`scenario-${scenario}`).getByTestId(`place-order-${scenario}`).click();
   await page.waitForURL(`${url}/orders/${orderId}`);
