@@ -40,7 +40,7 @@ export interface DrillOrder {
 
 let counter = 0;
 /** Unique digits per call in this process: time, then a counter (OrderIds are at most 12 digits). */
-function newOrderId(): string {
+export function newOrderId(): string {
   counter = (counter + 1) % 1000;
   return `${Date.now() % 1e9}`.padStart(9, '0') + String(counter).padStart(3, '0');
 }

@@ -2,12 +2,13 @@
  * The whole demo on free ports with throw-away state, for the benchmarks, the drills and their test: it
  * never meets a presenter's `npm start` (fixed ports, .temporal/) or another engineer's test run.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type Config } from '../../src/config.js';
-import { PortInUseError, probePort, type DevServer } from '../../src/temporal/devserver.js';
+import { PortInUseError, probePort } from '../../src/temporal/devserver.js';
 import { startStack, StackError, type Stack } from './stack.js';
 
 /** Every listening address a stack's processes take, by setting. */
@@ -45,9 +46,12 @@ export interface LocalStack {
   env: Record<string, string>;
   /** A client of our own, straight to the server (not through the gateway). */
   client: Client;
-  /** The dev server serving now: a drill may replace the one the stack started. */
-  server: DevServer;
-  replaceServer(next: DevServer): void;
+  /** Whether its supervisor restarts parts that exit unexpectedly (the crash drills need it). */
+  supervised: boolean;
+  /** The orders worker's control-channel secret (the stack's WORKER_CONTROL_SECRET), for drills that rotate its key. */
+  controlSecret: string;
+  /** The dev server's process now (the supervisor may have restarted it since the start). */
+  serverPid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,6 +60,8 @@ export interface LocalStackOptions {
   persistent?: boolean;
   /** Extra settings for every process (e.g. ORDER_DEMO_LEDGER_FILE). */
   env?: Record<string, string>;
+  /** Restart parts that exit unexpectedly, as `npm start` does (the crash drills); default off. */
+  supervise?: boolean;
   say?: (line: string) => void;
 }
 
@@ -73,7 +79,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack> {
   const stateDir = options.persistent ? mkdtempSync(path.join(tmpdir(), 'order-demo-state-')) : undefined;
   const env = { ...(await freePortsEnv()), ...(stateDir ? { TEMPORAL_DEV_STATE_DIR: stateDir } : {}), ...options.env };
-  const config = loadConfig({ ...process.env, ...env });
+  // Chosen here rather than by startStack so that a drill can use the control channel; given to the stack
+  // through its config only, so it still reaches just the two ends of the channel (not the shipping worker).
+  const controlSecret = options.env?.WORKER_CONTROL_SECRET ?? randomBytes(24).toString('base64url');
+  const config = loadConfig({ ...process.env, ...env, WORKER_CONTROL_SECRET: controlSecret });
   if (config.temporal.external) {
     // A presenter's TEMPORAL_ADDRESS or temporal.toml profile would send the load to their server.
     throw new Error('Benchmarks and drills run against a dev server of their own: unset TEMPORAL_ADDRESS / TEMPORAL_PROFILE first.');
@@ -81,7 +90,14 @@ async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack>
   let stack: Stack | undefined;
   let connection: Connection;
   try {
-    stack = await startStack({ config, say: options.say ?? (() => undefined), persistent: !!stateDir, childEnv: env, childStdio: 'ignore' });
+    stack = await startStack({
+      config,
+      say: options.say ?? (() => undefined),
+      persistent: !!stateDir,
+      childEnv: env,
+      childStdio: 'ignore',
+      supervise: options.supervise ?? false,
+    });
     connection = await Connection.connect({ address: stack.address });
   } catch (err) {
     await stack?.stop();
@@ -89,23 +105,17 @@ async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack>
     throw err;
   }
   const started = stack;
-  let server = started.devServer!;
   return {
     stack: started,
     config,
     env,
     client: new Client({ connection, namespace: config.temporal.namespace }),
-    get server() {
-      return server;
-    },
-    replaceServer(next) {
-      server = next;
-    },
+    supervised: options.supervise ?? false,
+    controlSecret,
+    serverPid: () => started.supervisor.child('temporal')?.pid,
     async stop() {
       await connection.close();
       await started.stop();
-      // stack.stop() stops the server it started; a replacement is ours to stop.
-      if (server !== started.devServer) await server.stop();
       if (stateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };

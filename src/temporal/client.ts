@@ -106,6 +106,8 @@ export function lazyConnection(options: ConnectionOptions): Connection {
   });
 }
 
+const UNKNOWN_QUERY = /unknown query|did not register a handler|expected but not found/i;
+
 export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderConsoleClient {
   const { client, metrics } = deps;
   const namespace = client.options.namespace;
@@ -175,7 +177,9 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
       try {
         return await call('queryOrderState', () => handle(orderId).query(getOrderStateQuery), queryTimeout, true);
       } catch (err) {
-        if (err instanceof QueryNotRegisteredError && /unknown query/i.test(err.message)) return 'unsupported';
+        // A peer's worker without our extra query: Go says "unknown queryType", TypeScript "did not register a
+        // handler", Python "expected but not found". Then the console reads progress with getProgress instead.
+        if (err instanceof QueryNotRegisteredError && UNKNOWN_QUERY.test(err.message)) return 'unsupported';
         throw err;
       }
     },

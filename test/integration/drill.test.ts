@@ -1,14 +1,16 @@
 /**
- * The fault drills of `npm run drill`, short: the same code (scripts/lib/drill.ts) against a whole demo
- * of its own (dev server, gateway, workers and console as child processes on free ports), since these
- * drills kill, restart and freeze parts of it. Fails if an order is lost or a payment applied twice;
- * timings are reported by the drill, never asserted.
+ * The fault drills of `npm run drill`, short: the same code (scripts/lib/drill*.ts) against a whole demo
+ * of its own (dev server with its state in a temporary folder, gateway, workers and console as child
+ * processes on free ports, under the supervisor as `npm start` runs them), since these drills kill, restart
+ * and freeze parts of it. Fails if an order is lost, a payment applied twice, or a killed part was not
+ * brought back by the supervisor by itself; timings are reported by the drill, never asserted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { consoleRestartDrill, drillPassed, serverPauseDrill, workerKillDrill, type DrillResult } from '../../scripts/lib/drill.js';
+import { consoleKillDrill, drillPassed, restartsOf, serverPauseDrill, workerKillDrill, type DrillResult } from '../../scripts/lib/drill.js';
+import { serverKillDrill } from '../../scripts/lib/drill-crash.js';
 import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'drill-test-'));
@@ -18,6 +20,8 @@ let ls: LocalStack;
 
 beforeAll(async () => {
   ls = await startLocalStack({
+    persistent: true,
+    supervise: true,
     env: {
       TEMPORAL_CLI_PATH: inject('temporalCliPath'),
       ORDER_DEMO_LEDGER_FILE: path.join(dir, 'payments.jsonl'),
@@ -41,14 +45,33 @@ function expectSurvived(result: DrillResult): void {
   });
 }
 
+/** Every kill was followed by the part running again, started by the supervisor (the drill never starts it). */
+function expectRestartedBySupervisor(result: DrillResult, kills: number): void {
+  expect(result.recovery?.back).toHaveLength(kills);
+  expect(result.recovery?.back.every((s) => s !== undefined)).toBe(true);
+}
+
 describe('fault drills (short)', () => {
-  it('8 mixed orders survive 2 SIGKILLs of the orders worker, each charge and refund applied once', { timeout: 150_000 }, async () => {
+  it('8 mixed orders survive 2 SIGKILLs of the orders worker, restarted by the supervisor, each payment applied once', { timeout: 180_000 }, async () => {
+    const before = restartsOf(ls, 'orders-worker');
     const result = await workerKillDrill(ls, { orders: 8, kills: 2, pace, say });
     expectSurvived(result);
+    expectRestartedBySupervisor(result, 2);
+    expect(restartsOf(ls, 'orders-worker') - before).toBe(2);
   });
 
-  it('3 viewers reconnect after a console restart and see their order complete', { timeout: 120_000 }, async () => {
-    expectSurvived(await consoleRestartDrill(ls, { viewers: 3, holdSeconds: 8, timeScale: pace.timeScale, say }));
+  it('orders survive a SIGKILL of the Temporal dev server, which the supervisor restarts on its saved state', { timeout: 150_000 }, async () => {
+    const before = restartsOf(ls, 'temporal');
+    const result = await serverKillDrill(ls, { orders: 4, pace, say });
+    expectSurvived(result);
+    expectRestartedBySupervisor(result, 1);
+    expect(restartsOf(ls, 'temporal') - before).toBe(1);
+  });
+
+  it('3 viewers reconnect after a SIGKILL of the console and see their order complete', { timeout: 120_000 }, async () => {
+    const before = restartsOf(ls, 'web');
+    expectSurvived(await consoleKillDrill(ls, { viewers: 3, holdSeconds: 8, timeScale: pace.timeScale, say }));
+    expect(restartsOf(ls, 'web') - before).toBe(1);
   });
 
   it('a server frozen for 5 s: banner and 503 meanwhile, pages still served, recovery by itself', { timeout: 120_000 }, async () => {

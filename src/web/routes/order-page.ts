@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { RouteContext } from '../deps.js';
+import { FIX_COMMAND, fixStatusOf } from '../orders/fix-status.js';
 import { retryWait, wholeSeconds } from '../orders/view.js';
 import type { OrderView } from '../orders/view.js';
 import { firstPanel } from '../durability/panel.js';
 import { renderPage } from '../respond.js';
 import { scenarioTitle } from '../scenarios.js';
 import { MAX_ADDRESS_LENGTH } from '../validate.js';
-import { FIX_COMMAND, fixStatusOf } from './worker.js';
 
 /** The address form's state after a submission: the value kept, and the error or the workflow's answer. */
 export interface AddressFormState {

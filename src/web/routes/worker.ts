@@ -2,143 +2,46 @@
  * The RecoverableFailure fix, from the console, through the worker's control channel (optional):
  *   POST /worker/deploy-fix   deploy the fixed worker code; a second click answers "already deployed"
  *   POST /worker/restore-bug  put the bug back for the next rehearsal; idempotent too
- * Form posts only, so the CSRF origin check always applies. htmx gets the result line (as 200: htmx swaps
- * 2xx answers only); a browser without JavaScript gets a page with the real status: 200 done or already
- * so, 501 no control channel here, 502 the worker failed or could not be reached, 504 it did not answer.
- *
- * What the worker last said about the fix is kept for a moment (FixStatus), so the order page knows,
- * without waiting on the worker, never to offer Deploy fix again once the fix runs.
+ * Form posts only, so the CSRF origin check always applies. htmx gets the order's panel (deploy) or the
+ * result line (restore), always as 200 since htmx swaps 2xx answers only; a browser without JavaScript
+ * gets a page with the real status: 200 done or already so, 501 no control channel here, 502 the worker
+ * failed or could not be reached, 504 it did not answer. No stack trace ever: the control client's errors
+ * say which call failed and why, in a sentence.
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Logger } from '../../logger.js';
-import { ControlApiError } from '../../temporal/worker-control-client.js';
-import type { RouteContext, WorkerControl } from '../deps.js';
-import { retryWait } from '../orders/view.js';
+import type { RouteContext } from '../deps.js';
+import { FIX_COMMAND, fixStatusOf, type Outcome } from '../orders/fix-status.js';
+import { retryWait, type OrderView } from '../orders/view.js';
 import { formOnly } from '../middleware/security.js';
 import { isHtmx, renderPage } from '../respond.js';
 import { field, orderIdProblem } from '../validate.js';
-
-/** Our worker, restarted by hand with the fix: the whole demo keeps its state, so stuck orders replay. */
-export const FIX_COMMAND = 'ORDER_DEMO_FIX_DEPLOYED=true npm start';
-
-/** An answer younger than this is used as is; an older one is refreshed in the background. */
-const FRESH_MS = 2000;
-/** An answer this old, with the worker silent since, is no longer trusted. */
-const FORGET_MS = 15_000;
-
-/**
- * What the worker last said about the fix. peek() never waits: pages render at once and the answer is
- * refreshed behind them. One question to the worker at a time, however many pages render.
- */
-export class FixStatus {
-  #known: { deployed: boolean; at: number } | undefined;
-  #asking: Promise<boolean | undefined> | undefined;
-  /** Bumped by every set(): an answer to an older question must not undo a newer deploy or restore. */
-  #generation = 0;
-  #changing: { want: boolean; done: Promise<Outcome> } | undefined;
-
-  constructor(
-    readonly control: WorkerControl,
-    private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Whether the worker runs the fixed code, as last heard (undefined: not known). */
-  peek(): boolean | undefined {
-    const known = this.#known;
-    const age = known ? this.now() - known.at : Infinity;
-    if (age > FRESH_MS) void this.ask();
-    return known && age <= FORGET_MS ? known.deployed : undefined;
-  }
-
-  /** Asks the worker now (sharing a question already on its way). */
-  ask(): Promise<boolean | undefined> {
-    const generation = this.#generation;
-    this.#asking ??= this.control
-      .status()
-      .then(
-        ({ fixDeployed }) => {
-          if (generation === this.#generation) this.set(fixDeployed);
-          return this.#known?.deployed;
-        },
-        (err: unknown) => {
-          this.logger.debug('Worker status unavailable', { error: err as Error });
-          return undefined;
-        },
-      )
-      .finally(() => (this.#asking = undefined));
-    return this.#asking;
-  }
-
-  set(deployed: boolean): void {
-    this.#generation += 1;
-    this.#known = { deployed, at: this.now() };
-  }
-
-  /** Deploys (want: true) or restores the bug, once: a click while the same change runs shares it. */
-  async change(want: boolean): Promise<Outcome> {
-    const running = this.#changing;
-    if (running?.want === want) {
-      const shared = await running.done;
-      return shared.kind === 'failed' ? shared : { kind: 'already' };
-    }
-    if (running) await running.done.catch(() => undefined);
-    const done = this.#change(want);
-    this.#changing = { want, done };
-    try {
-      return await done;
-    } finally {
-      if (this.#changing?.done === done) this.#changing = undefined;
-    }
-  }
-
-  async #change(want: boolean): Promise<Outcome> {
-    if ((await this.ask()) === want) return { kind: 'already' };
-    try {
-      const answer = want ? await this.control.deployFix() : await this.control.restoreBug();
-      this.set(answer ? answer.fixDeployed : want);
-      return { kind: answer?.changed === false ? 'already' : 'done' };
-    } catch (err) {
-      this.#known = undefined;
-      return { kind: 'failed', reason: sentence(err instanceof Error ? err.message : String(err)), timedOut: isTimeout(err) };
-    }
-  }
-}
-
-type Outcome = { kind: 'done' | 'already' } | { kind: 'failed'; reason: string; timedOut: boolean };
-
-const statuses = new WeakMap<WorkerControl, FixStatus>();
-
-/** The console's FixStatus for its control channel; undefined without one. */
-export function fixStatusOf(ctx: Pick<RouteContext, 'workerControl' | 'logger'>): FixStatus | undefined {
-  const control = ctx.workerControl;
-  if (!control) return undefined;
-  let status = statuses.get(control);
-  if (!status) {
-    status = new FixStatus(control, ctx.logger);
-    statuses.set(control, status);
-  }
-  return status;
-}
+import { orderData } from './order-page.js';
 
 export function workerRoutes(ctx: RouteContext): Hono {
   // Known before the first order page renders, so a fix deployed earlier is not offered again.
   void fixStatusOf(ctx)?.ask();
-  const action = (want: boolean) =>
-    async (c: Context) => {
-      const orderId = field(await c.req.parseBody(), 'orderId');
-      const order = orderIdProblem(orderId) ? undefined : orderId;
-      const status = fixStatusOf(ctx);
-      const outcome: Outcome | undefined = status ? await status.change(want) : undefined;
-      if (outcome?.kind === 'failed') ctx.logger.warn(want ? 'Deploying the fix failed' : 'Restoring the bug failed', { error: outcome.reason });
-      else if (outcome) ctx.logger.info(want ? 'Fix deployed from the console' : 'Bug restored from the console', { orderId: order, already: outcome.kind === 'already' });
-      const result = { ok: outcome !== undefined && outcome.kind !== 'failed', message: await messageOf(ctx, want, outcome, order) };
-      if (isHtmx(c)) return c.html(ctx.views.partial('deploy-fix-result', result));
-      const title = want ? 'Deploy the fix' : 'Restore the bug';
-      return renderPage(ctx, c, 'deploy-fix', { title, ...result, back: order ? `/orders/${order}` : undefined }, statusOf(outcome));
-    };
+  const action = (want: boolean) => async (c: Context) => {
+    const orderId = field(await c.req.parseBody(), 'orderId');
+    const order = orderIdProblem(orderId) ? undefined : orderId;
+    const status = fixStatusOf(ctx);
+    const outcome = status ? await status.change(want) : undefined;
+    if (outcome?.kind === 'failed') ctx.logger.warn(want ? 'Deploying the fix failed' : 'Restoring the bug failed', { orderId: order, error: outcome.reason });
+    else if (outcome) ctx.logger.info(want ? 'Fix deployed from the console' : 'Bug restored from the console', { orderId: order, already: outcome.kind === 'already' });
+    const view = order ? await currentView(ctx, order) : undefined;
+    const words = want ? deployWords(outcome, view) : restoreWords(outcome);
+    const ok = outcome !== undefined && outcome.kind !== 'failed';
+    if (isHtmx(c)) {
+      // Deploy answers with the order's whole panel, rendered as the stream would render it now: the stream
+      // may replace the banner while the worker redeploys, and an answer aimed at the old button would land
+      // nowhere. The banner tells the new state; the line under it, what this click did.
+      if (want && view) return c.html(ctx.views.partial('order-panel', { ...orderData(ctx, view), fixResult: words.line && { ok, message: words.line } }));
+      return c.html(ctx.views.partial('deploy-fix-result', { ok, message: words.line ?? words.page }));
+    }
+    const title = want ? 'Deploy the fix' : 'Restore the bug';
+    return renderPage(ctx, c, 'deploy-fix', { title, ok, message: words.page, back: order ? `/orders/${order}` : undefined }, statusOf(outcome));
+  };
   return new Hono().post('/worker/deploy-fix', formOnly, action(true)).post('/worker/restore-bug', formOnly, action(false));
 }
 
@@ -148,39 +51,45 @@ function statusOf(outcome: Outcome | undefined): ContentfulStatusCode {
   return 200;
 }
 
-async function messageOf(ctx: RouteContext, want: boolean, outcome: Outcome | undefined, orderId: string | undefined): Promise<string> {
-  if (!want) {
-    if (!outcome) return 'The console has no control channel to the worker here. To put the bug back, restart the worker without ORDER_DEMO_FIX_DEPLOYED.';
-    if (outcome.kind === 'failed') return `Restoring the bug failed: ${outcome.reason} Try again, or restart the worker without ORDER_DEMO_FIX_DEPLOYED.`;
-    const next = 'The next RecoverableFailure order gets stuck after the charge again.';
-    return outcome.kind === 'already' ? `The bug is already back: the worker runs the original code. ${next}` : `Bug restored: the worker runs the original code again. ${next}`;
-  }
-  if (!outcome) return `The console has no control channel to the worker here, so it cannot deploy the fix. Deploy the fixed worker code yourself: for this demo's worker, restart it with the fix (${FIX_COMMAND}).`;
-  if (outcome.kind === 'failed') return `Deploying the fix failed: ${outcome.reason} Try again, or restart the worker with the fix (${FIX_COMMAND}).`;
-  const head = outcome.kind === 'already' ? 'The fix is already deployed' : 'Fix deployed';
-  return `${head}: ${await waitingLine(ctx, orderId)}`;
-}
-
-/** "waiting for the next retry, in about N s", when the order is still stuck; what happens next otherwise. */
-async function waitingLine(ctx: RouteContext, orderId: string | undefined): Promise<string> {
-  const replay = 'the workflow replays its history on the fixed code and carries on.';
-  if (!orderId) return `stuck orders resume at their next retry: ${replay}`;
+async function currentView(ctx: RouteContext, orderId: string): Promise<OrderView | undefined> {
   try {
     const message = await ctx.hub.current(orderId);
-    const stuck = message.kind === 'view' ? message.view.stuck : undefined;
-    if (!stuck) return 'the worker runs the fixed code.';
-    return `waiting for the next retry, ${retryWait(stuck, Date.now())}; then ${replay}`;
+    return message.kind === 'view' ? message.view : undefined;
   } catch {
-    return `the order resumes at its next retry: ${replay}`;
+    return undefined; // Temporal unreachable: the page's own banner says so; the answer still says what the worker did.
   }
 }
 
-/** The control client's messages say what failed, without a stack or a secret; end them as a sentence. */
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+/** page: the whole story, for the page a browser without JavaScript gets; line: under the panel, what the click did (none when the banner says it all). */
+interface Words {
+  page: string;
+  line: string | undefined;
 }
 
-function isTimeout(err: unknown): boolean {
-  return err instanceof ControlApiError && err.status === undefined && /no answer within/.test(err.message);
+function deployWords(outcome: Outcome | undefined, view: OrderView | undefined): Words {
+  if (!outcome) {
+    const page = `The console has no control channel to the worker here, so it cannot deploy the fix. Deploy the fixed worker code yourself: for this demo's worker, restart it with the fix (${FIX_COMMAND}).`;
+    return { page, line: page };
+  }
+  if (outcome.kind === 'failed') {
+    const page = `Deploying the fix failed: ${outcome.reason} Try again, or restart the worker with the fix (${FIX_COMMAND}).`;
+    return { page, line: page };
+  }
+  const replay = 'the workflow replays its history on the fixed code and carries on.';
+  const next = !view
+    ? `stuck orders resume at their next retry: ${replay}`
+    : view.stuck
+      ? `waiting for the next retry, ${retryWait(view.stuck, Date.now())}; then ${replay}`
+      : 'the worker runs the fixed code.';
+  if (outcome.kind === 'already') return { page: `The fix is already deployed: ${next}`, line: 'The fix is already deployed: nothing was redeployed.' };
+  return { page: `Fix deployed: ${next}`, line: view?.stuck ? undefined : 'Fix deployed: the worker runs the fixed code.' };
+}
+
+function restoreWords(outcome: Outcome | undefined): Words {
+  const manual = 'restart the worker without ORDER_DEMO_FIX_DEPLOYED';
+  if (!outcome) return { page: `The console has no control channel to the worker here. To put the bug back, ${manual}.`, line: undefined };
+  if (outcome.kind === 'failed') return { page: `Restoring the bug failed: ${outcome.reason} Try again, or ${manual}.`, line: undefined };
+  const next = 'The next RecoverableFailure order gets stuck after the charge again.';
+  if (outcome.kind === 'already') return { page: `The bug is already back: the worker runs the original code. ${next}`, line: undefined };
+  return { page: `Bug restored: the worker runs the original code again. ${next}`, line: undefined };
 }

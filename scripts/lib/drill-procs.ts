@@ -1,0 +1,49 @@
+/**
+ * A launcher's processes, read from /proc (Linux): to find its parts, and to check that nothing of it is
+ * left once it is gone. A zombie (ended, not yet reaped) counts as gone: it runs nothing and holds no port.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces or parentheses). */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+export function alive(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state !== undefined && state !== 'Z';
+}
+
+/** Every process below `root` (children, their children...). */
+export function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = Number(statFields(Number(entry))?.[1]);
+    if (parent > 0) parents.set(Number(entry), parent);
+  }
+  const out: number[] = [];
+  const walk = (parent: number): void => {
+    for (const [pid, ppid] of parents) if (ppid === parent) (out.push(pid), walk(pid));
+  };
+  walk(root);
+  return out;
+}
+
+/** The pid of the launcher's part whose command line holds `marker` (e.g. 'src/worker/orders.ts'). */
+export function partPid(launcher: number, marker: string): number | undefined {
+  return descendants(launcher).find((pid) => commandLine(pid).includes(marker));
+}
