@@ -35,7 +35,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WEB_PORT: 'eighty' })).toThrow(/WEB_PORT/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ ORDER_DEMO_FIX_DEPLOYED: 'maybe' })).toThrow(/ORDER_DEMO_FIX_DEPLOYED/);
-    expect(() => loadConfig({ ORDER_DEMO_TIME_SCALE: '2' })).toThrow(/ORDER_DEMO_TIME_SCALE/);
+    expect(() => loadConfig({ ORDER_DEMO_TIME_SCALE: '6' })).toThrow(/ORDER_DEMO_TIME_SCALE/);
+    expect(loadConfig({ ORDER_DEMO_TIME_SCALE: '2' }).web.timeScale).toBe(2);
     expect(loadConfig({ ORDER_DEMO_TIME_SCALE: '0.05' }).web.timeScale).toBe(0.05);
   });
 

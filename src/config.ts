@@ -6,6 +6,7 @@
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
 import type { ClientConfigProfile } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { MAX_TIME_SCALE } from './workflows/pace.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -115,7 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
       host: nonEmpty(env, 'WEB_HOST', '127.0.0.1'),
       port: port(env, 'WEB_PORT', 3000),
       sessionSecret: env.WEB_SESSION_SECRET || undefined,
-      timeScale: fraction(env, 'ORDER_DEMO_TIME_SCALE', 1),
+      timeScale: timeScale(env, 'ORDER_DEMO_TIME_SCALE', 1),
     },
     worker: {
       metricsAddress: socketAddress(env, 'WORKER_METRICS_ADDRESS', '127.0.0.1:9464'),
@@ -220,11 +221,13 @@ function port(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-function fraction(env: Env, name: string, fallback: number): number {
+function timeScale(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!(value > 0 && value <= 1)) throw new ConfigError(`${name} must be a number above 0 and at most 1, got "${raw}".`);
+  if (!(value > 0 && value <= MAX_TIME_SCALE)) {
+    throw new ConfigError(`${name} must be a number above 0 and at most ${MAX_TIME_SCALE} (below 1 is faster, above 1 slow motion), got "${raw}".`);
+  }
   return value;
 }
 

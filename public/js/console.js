@@ -85,3 +85,52 @@
 
   document.addEventListener('DOMContentLoaded', showPrefs);
 })();
+
+/*
+ * "Show the code" on the order page (views/partials/code-view.eta): the toggle is remembered in this browser;
+ * its regions ([data-code-region]) poll only while it is open, and refresh at once when it opens.
+ */
+(function () {
+  'use strict';
+  var KEY = 'order-demo.show-code';
+  var restoring = false;
+
+  function remembered() {
+    try { return window.localStorage.getItem(KEY) === 'open'; } catch (e) { return false; }
+  }
+  function remember(open) {
+    try {
+      if (open) window.localStorage.setItem(KEY, 'open');
+      else window.localStorage.removeItem(KEY);
+    } catch (e) { /* private mode: the choice lasts for this page only */ }
+  }
+
+  // A closed toggle: its regions' requests (first load, every 1 s) are cancelled before they leave.
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var region = event.target instanceof Element ? event.target.closest('[data-code-region]') : null;
+    var toggle = region ? region.closest('details') : null;
+    if (toggle && !toggle.open) event.preventDefault();
+  });
+
+  // 'toggle' does not bubble: listen in the capture phase.
+  document.addEventListener('toggle', function (event) {
+    var toggle = event.target;
+    if (!(toggle instanceof HTMLDetailsElement) || toggle.id !== 'code-toggle') return;
+    remember(toggle.open);
+    if (!toggle.open) return;
+    var regions = toggle.querySelectorAll('[data-code-region][hx-get]');
+    for (var i = 0; i < regions.length; i++) {
+      if (window.htmx) window.htmx.trigger(regions[i], 'refresh');
+    }
+    if (!restoring) toggle.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    restoring = false;
+  }, true);
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var toggle = document.getElementById('code-toggle');
+    if (toggle && !toggle.open && remembered()) {
+      restoring = true;
+      toggle.open = true;
+    }
+  });
+})();

@@ -16,6 +16,7 @@ import {
   isGrpcServiceError,
 } from '@temporalio/client';
 import type { ConnectionOptions, WorkflowExecutionStatusName, WorkflowHandle } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import type { Config } from '../config.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
 import {
@@ -34,6 +35,7 @@ import type { HealthState } from './client-health.js';
 import { describeOrderInfo, listInfo } from './client-shapes.js';
 import { LIST_STATUSES } from './client-shapes.js';
 import type { ListStatus, OrderDescription, OrderListFilter, OrderSummary } from './client-shapes.js';
+import { MAX_TIME_SCALE } from '../workflows/pace.js';
 
 export { LIST_STATUSES } from './client-shapes.js';
 export type { ListStatus, OrderDescription, OrderListFilter, OrderSummary, PendingActivity } from './client-shapes.js';
@@ -59,11 +61,18 @@ export type UpdateOutcome = { accepted: true; message: string } | { accepted: fa
 export const TASK_QUEUE_KIND = { workflow: 1, activity: 2, nexus: 3 } as const;
 export type TaskQueueKind = keyof typeof TASK_QUEUE_KIND;
 
+/** One worker (by identity) polling a task queue, and when the server last received a poll from it (ms epoch). */
+export interface PollerSeen {
+  identity: string;
+  lastAccessMs: number | undefined;
+}
+
 /** The console's view of Temporal: what the routes, the progress hub and the preflight page call. */
 export interface OrderConsoleClient {
   readonly namespace: string;
   /** Starts the order unless its workflow id was ever used; `started: false` means it already existed. */
-  startOrder(scenario: Scenario, input: OrderInput): Promise<{ workflowId: string; started: boolean }>;
+  /** `slowdown` multiplies the configured pace for this order (slow motion: 2, 3); default 1. */
+  startOrder(scenario: Scenario, input: OrderInput, options?: { slowdown?: number }): Promise<{ workflowId: string; started: boolean }>;
   /** undefined when no such workflow exists. */
   describeOrder(orderId: string): Promise<OrderDescription | undefined>;
   fetchHistory(orderId: string): Promise<HistoryEvent[]>;
@@ -77,6 +86,8 @@ export interface OrderConsoleClient {
   searchAttributeType(name: string): Promise<string | undefined>;
   nexusEndpoint(name: string): Promise<{ namespace?: string; taskQueue?: string } | undefined>;
   pollerCount(namespace: string, taskQueue: string, kind: TaskQueueKind): Promise<number>;
+  /** The workers the server lists as polling a task queue: it keeps one it has not heard from for minutes. */
+  pollers(namespace: string, taskQueue: string, kind: TaskQueueKind): Promise<PollerSeen[]>;
   /** How many orders of a scenario are in each execution status (visibility names: Running, Completed...). */
   countOrders(scenario: Scenario): Promise<OrderCounts>;
   /** Last known reachability, without a call. */
@@ -138,7 +149,8 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
 
   return {
     namespace,
-    async startOrder(scenario, input) {
+    async startOrder(scenario, input, { slowdown = 1 } = {}) {
+      const timeScale = Math.min(deps.config.web.timeScale * slowdown, MAX_TIME_SCALE);
       const workflowId = orderWorkflowId(input.OrderId);
       try {
         await call('startWorkflow', () =>
@@ -146,7 +158,7 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
             workflowId,
             taskQueue: deps.config.taskQueue,
             // Extra fields are ignored by the other implementations' workers; 1 (demo pace) is the default anyway.
-            args: [deps.config.web.timeScale === 1 ? input : { ...input, TimeScale: deps.config.web.timeScale }],
+            args: [timeScale === 1 ? input : { ...input, TimeScale: timeScale }],
             // A double click, a refresh or the back button re-sends the same OrderId: the second start must
             // find the first instead of starting another order, whether the first is still running or not.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -234,6 +246,12 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
         service.describeTaskQueue({ namespace: ns, taskQueue: { name: taskQueue }, taskQueueType: TASK_QUEUE_KIND[kind] }),
       );
       return res.pollers?.length ?? 0;
+    },
+    async pollers(ns, taskQueue, kind) {
+      const res = await call('describeTaskQueue', () =>
+        service.describeTaskQueue({ namespace: ns, taskQueue: { name: taskQueue }, taskQueueType: TASK_QUEUE_KIND[kind] }),
+      );
+      return (res.pollers ?? []).map((p) => ({ identity: p.identity ?? '', lastAccessMs: optionalTsToMs(p.lastAccessTime) }));
     },
     async countOrders(scenario) {
       const query = visibilityQuery({ scenario, limit: 0 });

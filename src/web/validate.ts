@@ -6,6 +6,19 @@ import { isOrderId } from '../temporal/contract.js';
 
 export const MAX_ADDRESS_LENGTH = 200;
 
+/** The home page's pace choices: how many times slower than the configured pace an order runs. */
+export const PACES = [
+  { value: '1', label: 'Demo pace' },
+  { value: '2', label: 'Slow motion (2× slower)' },
+  { value: '3', label: 'Very slow (3× slower)' },
+] as const;
+
+/** The slowdown of a pace field; an absent field is demo pace, anything else not offered is refused. */
+export function slowdownOf(value: string): number | undefined {
+  if (value === '') return 1;
+  return PACES.some((p) => p.value === value) ? Number(value) : undefined;
+}
+
 // C0 and C1 control characters (and DEL): invisible on a projector and never part of an address.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 

@@ -3,8 +3,8 @@ import { HUMAN_WAIT_SECONDS } from '../temporal/contract.js';
 import { paceOf, scaled, timeScaleOf } from './pace.js';
 
 describe('pace', () => {
-  it('uses demo pace (1) for a missing, non-numeric, non-positive or > 1 TimeScale', () => {
-    for (const TimeScale of [undefined, Number.NaN, 0, -1, 2, Infinity, '0.5' as unknown as number]) {
+  it('uses demo pace (1) for a missing, non-numeric, non-positive or too slow TimeScale', () => {
+    for (const TimeScale of [undefined, Number.NaN, 0, -1, 6, Infinity, '0.5' as unknown as number]) {
       expect(timeScaleOf({ TimeScale })).toBe(1);
     }
     expect(timeScaleOf(undefined)).toBe(1);
@@ -13,6 +13,9 @@ describe('pace', () => {
   it('keeps a TimeScale in (0, 1], with a floor so timers stay timers', () => {
     expect(timeScaleOf({ TimeScale: 0.05 })).toBe(0.05);
     expect(timeScaleOf({ TimeScale: 1 })).toBe(1);
+    // Slow motion, up to five times slower.
+    expect(timeScaleOf({ TimeScale: 2 })).toBe(2);
+    expect(timeScaleOf({ TimeScale: 5 })).toBe(5);
     expect(timeScaleOf({ TimeScale: 1e-9 })).toBe(0.001);
   });
 

@@ -60,7 +60,7 @@ export function flowMarkers(focus: Focus, traits: ScenarioTraits): Marker[] {
       // another language, a non-determinism error) has no known line.
       return traits.throws ? [{ name: 'afterCharge?.(', pattern: /\bafterCharge(\?\.)?\(/ }] : [];
     case 'compensating':
-      return COMPENSATIONS;
+      return [...COMPENSATIONS, { name: 'runAll(', pattern: /\.runAll\(/ }];
     case 'completed':
       return [{ name: 'return { trackingId', pattern: /\breturn\b.*\btrackingId\b/ }];
     case 'ended':

@@ -7,9 +7,11 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { SCENARIOS, type Scenario } from '../../temporal/contract.js';
 import type { OrderConsoleClient, OrderCounts, TaskQueueKind } from '../../temporal/client.js';
+import type { WorkerStatus } from '../../temporal/worker-control-client.js';
 import { temporalProblem } from '../respond.js';
 import { scenarioTitle } from '../scenarios.js';
 import { sharedRead } from '../shared-read.js';
+import { countPollers, workerSelfReader, type WorkerSelf } from './pollers.js';
 import { RetryWindow, scrapeFailures, type RetryCount } from './worker-metrics.js';
 
 export interface ScenarioRow {
@@ -28,8 +30,11 @@ export interface QueueRow {
   namespace: string;
   taskQueue: string;
   kind: TaskQueueKind;
+  /** Workers polling now (see pollers.ts: seen lately, and not the orders worker if it says it is not polling). */
   pollers: number | undefined;
   problem: string | undefined;
+  /** What the orders worker says when it does not poll (its queues only). */
+  note?: string;
 }
 
 export type RetryFigures =
@@ -54,12 +59,15 @@ export interface OperatorFiguresDeps {
   client: OrderConsoleClient;
   config: Pick<Config, 'temporal' | 'taskQueue' | 'nexus' | 'worker'>;
   logger: Logger;
+  /** The orders worker's control channel: its own word on whether it polls (without it, the server's list alone). */
+  worker?: { status(): Promise<WorkerStatus> };
   /** How long one read serves every page (default 1.5 s; pages refresh every 2 s). */
   cacheMs?: number;
 }
 
-export function createOperatorFigures({ client, config, logger, cacheMs = 1500 }: OperatorFiguresDeps): OperatorFigures {
+export function createOperatorFigures({ client, config, logger, worker, cacheMs = 1500 }: OperatorFiguresDeps): OperatorFigures {
   const window = new RetryWindow();
+  const readSelf = workerSelfReader(worker && (() => worker.status()));
   const { nexus } = config;
   // The handler's queue can only be described here when it lives on the console's own server.
   const nexusHere = (nexus.handler.address ?? config.temporal.address) === config.temporal.address;
@@ -81,12 +89,14 @@ export function createOperatorFigures({ client, config, logger, cacheMs = 1500 }
     return { reachable: true, windowSeconds: Math.round(coveredMs / 1000), total: series.reduce((n, s) => n + s.count, 0), series };
   };
 
-  const readQueue = async ([namespace, taskQueue, kind]: (typeof queues)[number]): Promise<QueueRow> => {
+  const readQueue = async ([namespace, taskQueue, kind]: (typeof queues)[number], self: WorkerSelf | undefined): Promise<QueueRow> => {
     if (namespace === nexus.handler.namespace && !nexusHere) {
       return { namespace, taskQueue, kind, pollers: undefined, problem: 'on another server' };
     }
     try {
-      return { namespace, taskQueue, kind, pollers: await client.pollerCount(namespace, taskQueue, kind), problem: undefined };
+      const orders = namespace === config.temporal.namespace && taskQueue === config.taskQueue;
+      const { count, note } = countPollers(await client.pollers(namespace, taskQueue, kind), Date.now(), orders ? self : undefined);
+      return { namespace, taskQueue, kind, pollers: count, problem: undefined, note };
     } catch (err) {
       return { namespace, taskQueue, kind, pollers: undefined, problem: temporalProblem(err) };
     }
@@ -96,7 +106,7 @@ export function createOperatorFigures({ client, config, logger, cacheMs = 1500 }
     const [counts, retries, queueRows] = await Promise.all([
       Promise.allSettled(SCENARIOS.map((s) => client.countOrders(s))),
       readRetries(),
-      Promise.all(queues.map(readQueue)),
+      readSelf().then((self) => Promise.all(queues.map((q) => readQueue(q, self)))),
     ]);
     const failure = counts.find((c): c is PromiseRejectedResult => c.status === 'rejected');
     const rows = SCENARIOS.map((scenario, i) => {

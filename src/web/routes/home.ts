@@ -7,13 +7,15 @@ import type { RouteContext } from '../deps.js';
 import { ORDER_ITEMS } from '../orders/steps.js';
 import { renderPage } from '../respond.js';
 import { SCENARIO_CARDS } from '../scenarios.js';
-import { MAX_ADDRESS_LENGTH } from '../validate.js';
+import { MAX_ADDRESS_LENGTH, PACES } from '../validate.js';
 
 /** The order form's values and the messages shown next to its fields. */
 export interface OrderForm {
   orderId: string;
   address: string;
-  errors: { orderId?: string; address?: string; form?: string };
+  /** The pace choice (PACES): kept when the form comes back with an error. */
+  pace?: string;
+  errors: { orderId?: string; address?: string; pace?: string; form?: string };
 }
 
 export function homeRoutes(ctx: RouteContext): Hono {
@@ -30,7 +32,7 @@ export function renderHome(ctx: RouteContext, c: Context, form: OrderForm, statu
     ctx,
     c,
     'home',
-    { title: 'Place an order', nav: 'home', form, scenarios: SCENARIO_CARDS, items: ORDER_ITEMS, maxAddress: MAX_ADDRESS_LENGTH },
+    { title: 'Place an order', nav: 'home', form, scenarios: SCENARIO_CARDS, items: ORDER_ITEMS, maxAddress: MAX_ADDRESS_LENGTH, paces: PACES, timeScale: ctx.config.web.timeScale },
     status,
   );
 }

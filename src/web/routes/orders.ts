@@ -9,7 +9,7 @@ import type { ListStatus } from '../../temporal/client.js';
 import type { RouteContext } from '../deps.js';
 import { renderError, renderPage, temporalProblem } from '../respond.js';
 import { SCENARIO_CARDS, scenarioTitle } from '../scenarios.js';
-import { addressProblem, field, orderIdProblem } from '../validate.js';
+import { addressProblem, field, orderIdProblem, slowdownOf } from '../validate.js';
 import { renderHome } from './home.js';
 import { renderOrderPage } from './order-page.js';
 
@@ -22,11 +22,12 @@ export function ordersRoutes(ctx: RouteContext): Hono {
       const body = await c.req.parseBody();
       const scenario = field(body, 'scenario');
       if (!isScenario(scenario)) return renderError(ctx, c, 400, 'Unknown scenario', `There is no scenario called "${scenario}".`);
-      const form = { orderId: field(body, 'orderId').trim(), address: field(body, 'address'), errors: {} };
-      const errors = { orderId: orderIdProblem(form.orderId), address: addressProblem(form.address) };
-      if (errors.orderId || errors.address) return renderHome(ctx, c, { ...form, errors }, 422);
+      const form = { orderId: field(body, 'orderId').trim(), address: field(body, 'address'), pace: field(body, 'pace'), errors: {} };
+      const slowdown = slowdownOf(form.pace);
+      const errors = { orderId: orderIdProblem(form.orderId), address: addressProblem(form.address), pace: slowdown ? undefined : 'Pick one of the paces offered.' };
+      if (errors.orderId || errors.address || errors.pace || !slowdown) return renderHome(ctx, c, { ...form, pace: '1', errors }, 422);
       try {
-        const { started } = await client.startOrder(scenario, { OrderId: form.orderId, Address: form.address });
+        const { started } = await client.startOrder(scenario, { OrderId: form.orderId, Address: form.address }, { slowdown });
         if (started) metrics.ordersStarted.inc({ scenario });
         else logger.info('Order already exists: showing it', { orderId: form.orderId, scenario });
       } catch (err) {
