@@ -46,6 +46,8 @@ function vendorFrontEnd() {
   const files = [
     ['node_modules/htmx.org/dist/htmx.min.js', 'public/vendor/htmx.min.js'],
     ['node_modules/htmx-ext-sse/dist/sse.min.js', 'public/vendor/sse.js'],
+    // Morphs live regions in place: the progress bar animates and running steps keep their spinners.
+    ['node_modules/idiomorph/dist/idiomorph-ext.min.js', 'public/vendor/idiomorph-ext.min.js'],
   ];
   mkdirSync(path.join(root, 'public', 'vendor'), { recursive: true });
   for (const [from, to] of files) {
