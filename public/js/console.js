@@ -94,6 +94,7 @@
   'use strict';
   var KEY = 'order-demo.show-code';
   var restoring = false;
+  var scrollPending = false;
 
   function remembered() {
     try { return window.localStorage.getItem(KEY) === 'open'; } catch (e) { return false; }
@@ -122,9 +123,21 @@
     for (var i = 0; i < regions.length; i++) {
       if (window.htmx) window.htmx.trigger(regions[i], 'refresh');
     }
-    if (!restoring) toggle.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    // Opened by the presenter: bring it into view, again once the code has loaded (the page grows then).
+    if (!restoring) {
+      scrollPending = true;
+      toggle.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    }
     restoring = false;
   }, true);
+
+  document.addEventListener('htmx:afterSettle', function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!scrollPending || !target || target.id !== 'code-view') return;
+    scrollPending = false;
+    var toggle = document.getElementById('code-toggle');
+    if (toggle) toggle.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  });
 
   document.addEventListener('DOMContentLoaded', function () {
     var toggle = document.getElementById('code-toggle');

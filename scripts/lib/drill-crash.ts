@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkOrders, startOrders, type DrillPace } from './drill-orders.js';
-import { killAndWatch, movingAgain, recoveryOf, secondsBetween } from './drill-recovery.js';
+import { killAndWatch, lastEndedAt, movingAgain, recoveryOf, secondsBetween } from './drill-recovery.js';
 import { drillResult, SETTLE_MS, type DrillResult, type Say } from './drill-report.js';
 import { get, requireSupervision, restartsOf } from './drill.js';
 import type { LocalStack } from './local-stack.js';
@@ -33,16 +33,18 @@ export async function shippingKillDrill(ls: LocalStack, o: CrashOptions): Promis
   o.say(`  shipping worker SIGKILLed${shipping ? ' with Nexus operations in flight' : ''}; ${k.back ? `back in ${((k.back - k.kill.at) / 1000).toFixed(1)} s` : 'not back'}`);
   const restarts = restartsOf(ls, 'shipping-worker') - restartsBefore;
   const checks = await checkOrders(ls.client, orders, ls.config.payments.ledgerFile, Date.now() + SETTLE_MS);
+  // Nexus calls cut by the kill are retried by the server with its own backoff: the tail can outlast the restart.
+  const allDone = secondsBetween(k.kill.at, await lastEndedAt(orders));
   return drillResult({
     name: 'Shipping worker SIGKILLed',
     started,
     checks,
     ledger: ls.config.payments.ledgerFile,
-    notes: [`NexusOperation orders only; ${restarts} restart by the supervisor`],
+    notes: [`NexusOperation orders only; ${restarts} restart${restarts === 1 ? '' : 's'} by the supervisor; ${allDone === undefined ? 'not every order ended' : `the last order ended ${allDone.toFixed(0)} s after the kill`}`],
     problems: [
       ...(shipping ? [] : ['no Nexus operation had started before the kill']),
       ...(k.back ? [] : ['the supervisor did not bring the shipping worker back within 90 s']),
-      ...(restarts === 1 ? [] : [`1 kill but ${restarts} restarts by the supervisor`]),
+      ...(restarts >= 1 ? [] : ['killed, but the supervisor did not restart it']),
     ],
     recovery: recoveryOf([k]),
   });
@@ -67,10 +69,10 @@ export async function serverKillDrill(ls: LocalStack, o: CrashOptions): Promise<
     started,
     checks,
     ledger: ls.config.payments.ledgerFile,
-    notes: [`${restarts} restart by the supervisor, on its saved state; workers and console reconnected by themselves`],
+    notes: [`${restarts} restart${restarts === 1 ? '' : 's'} by the supervisor, on its saved state; workers and console reconnected by themselves`],
     problems: [
       ...(k.back ? [] : ['the supervisor did not bring the Temporal server back within 90 s']),
-      ...(restarts === 1 ? [] : [`1 kill but ${restarts} restarts by the supervisor`]),
+      ...(restarts >= 1 ? [] : ['killed, but the supervisor did not restart it']),
       ...(consoleReady ? [] : ['the console never became ready again']),
     ],
     recovery: recoveryOf([k]),

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorkerControlClient, type WorkerStatus } from '../../src/temporal/worker-control-client.js';
 import { checkOrders, startOrders, type DrillOrder, type DrillPace } from './drill-orders.js';
-import { firstTime, movingAgain, secondsBetween } from './drill-recovery.js';
+import { firstTime, lastEndedAt, movingAgain, secondsBetween } from './drill-recovery.js';
 import { drillResult, SETTLE_MS, type DrillResult, type Say } from './drill-report.js';
 import { requireSupervision, restartsOf } from './drill.js';
 import type { LocalStack } from './local-stack.js';
@@ -71,6 +71,7 @@ export async function keyOutageDrill(ls: LocalStack, o: KeyOutageOptions): Promi
   const pollingAgain = await firstTime(async () => (await control.status().catch(() => undefined))?.polling === true, 90_000);
   const moving = await movingAgain(orders, { after: rotatedAt, kind: 'worker' });
   const checks = await checkOrders(ls.client, orders, ls.config.payments.ledgerFile, Date.now() + SETTLE_MS);
+  const allDone = secondsBetween(rotatedAt, await lastEndedAt(orders));
 
   if (movedMeanwhile !== undefined) problems.push('orders moved while the key was revoked: the outage did not take');
   if (!view.reportedNotPolling) problems.push('the worker never reported "not polling" while its key was revoked');
@@ -87,6 +88,7 @@ export async function keyOutageDrill(ls: LocalStack, o: KeyOutageOptions): Promi
         ` (${states}; ${view.refusedPolls} refused polls, ${view.reportedNotPolling ? 'reported not polling' : 'never reported not polling'}` +
         `${view.unreachable ? `, control channel unreachable ${view.unreachable} times` : ''})`,
       pollingIn === undefined ? 'not polling after the new key' : `polling ${pollingIn.toFixed(1)} s after the new key`,
+      allDone === undefined ? 'not every order ended' : `every order done ${allDone.toFixed(1)} s after it`,
     ],
     problems,
     recovery: { back: [pollingIn], moving: [secondsBetween(rotatedAt, moving)] },

@@ -137,3 +137,9 @@ export async function firstTime(probe: () => boolean | Promise<boolean>, timeout
   }
   return undefined;
 }
+
+/** When the last of these orders ended (ms, server time), or undefined while one still runs. */
+export async function lastEndedAt(orders: DrillOrder[]): Promise<number | undefined> {
+  const closed = await Promise.all(orders.map(async (o) => (await o.handle.describe().catch(() => undefined))?.closeTime?.getTime()));
+  return closed.some((t) => t === undefined) ? undefined : Math.max(...(closed as number[]));
+}

@@ -54,7 +54,8 @@ export async function workerKillDrill(ls: LocalStack, o: WorkerKillOptions): Pro
     }
   }
   const restarts = restartsOf(ls, 'orders-worker') - restartsBefore;
-  if (restarts !== kills.length) problems.push(`${kills.length} kills but ${restarts} restarts by the supervisor`);
+  // More restarts than kills is fine (a start that failed and was retried); fewer means some kill was never undone.
+  if (restarts < kills.length) problems.push(`${kills.length} kills but ${restarts} restarts by the supervisor`);
   const checks = await checkOrders(ls.client, orders, ledger, Date.now() + SETTLE_MS);
   const replayed = checks.filter((c) => c.chargeReplayed).length;
   return drillResult({

@@ -59,6 +59,37 @@ describe('watchPollFailures', () => {
     expect(watch.lastFailureAt()).toBe(1_010_000);
   });
 
+  it('counts the polls open at the server (started, not ended), and names the code of the latest failures', async () => {
+    let text = '';
+    server = createServer((_req, res) => res.end(text));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    watch = watchPollFailures({ metricsAddress: `127.0.0.1:${(server.address() as AddressInfo).port}`, logger, intervalMs: 60_000 });
+    const exposition = (started: number, ended: number, failures: Record<string, number>) =>
+      [
+        '# TYPE temporal_long_request counter',
+        `temporal_long_request{operation="PollWorkflowTaskQueue"} ${started}`,
+        `temporal_long_request{operation="GetSystemInfo"} 50`,
+        '# TYPE temporal_long_request_latency histogram',
+        `temporal_long_request_latency_bucket{operation="PollWorkflowTaskQueue",le="+Inf"} ${ended}`,
+        `temporal_long_request_latency_sum{operation="PollWorkflowTaskQueue"} 1`,
+        `temporal_long_request_latency_count{operation="PollWorkflowTaskQueue"} ${ended}`,
+        '# TYPE temporal_long_request_failure counter',
+        ...Object.entries(failures).map(([code, n]) => `temporal_long_request_failure{operation="PollWorkflowTaskQueue",status_code="${code}"} ${n}`),
+        '',
+      ].join('\n');
+    expect(watch.openPolls()).toBeUndefined();
+    text = exposition(10, 0, {}); // polling: ten long polls open
+    await watch.refresh();
+    expect(watch.openPolls()).toBe(10);
+    text = exposition(30, 30, { UNAUTHENTICATED: 20 }); // refused: each poll ends at once
+    await watch.refresh();
+    expect(watch.openPolls()).toBe(0);
+    expect(watch.lastFailureCode()).toBe('UNAUTHENTICATED');
+    text = exposition(45, 45, { UNAUTHENTICATED: 21, TRANSPORT_ERROR: 35 }); // the server went away
+    await watch.refresh();
+    expect(watch.lastFailureCode()).toBe('TRANSPORT_ERROR');
+  });
+
   it('shares one scrape between concurrent callers, and warns once when its own endpoint cannot be read', async () => {
     let scrapes = 0;
     watch = watchPollFailures({ metricsAddress: await serve(() => (scrapes++, {})), logger, intervalMs: 60_000 });

@@ -50,7 +50,7 @@ export type { WorkflowExecutionStatusName };
  * deployed fix takes over (10 s by default). Its healthy tasks take milliseconds. Other scenarios keep
  * the default: a task that overran 2 s on a busy machine would be retried for nothing.
  */
-export const STUCK_TASK_RETRY = '2s';
+const STUCK_TASK_RETRY = '2s';
 
 /** Orders per execution status; a status with none is absent. */
 export type OrderCounts = Partial<Record<ListStatus, number>>;

@@ -1,10 +1,14 @@
 /**
  * Preflight: is everything the demo needs in place? Each check says what it found and, when it fails,
  * the exact command that fixes it, so a presenter can repair the setup before the audience arrives.
+ * A worker counts as polling only if the server heard from it lately and, for the orders worker, if it
+ * does not itself say it is not polling (operator/pollers.ts).
  */
 import type { Config } from '../config.js';
 import { ORDER_STATUS } from '../temporal/contract.js';
 import type { OrderConsoleClient, TaskQueueKind } from '../temporal/client.js';
+import type { WorkerStatus } from '../temporal/worker-control-client.js';
+import { countPollers, workerSelfReader, type WorkerSelf } from './operator/pollers.js';
 
 export interface PreflightCheck {
   /** Stable id (data-testid="check-{id}"). */
@@ -26,12 +30,13 @@ interface Spec {
   run: () => Promise<Outcome>;
 }
 
-export async function runPreflight(client: OrderConsoleClient, config: Config): Promise<PreflightCheck[]> {
+/** `ordersWorker`: the orders worker's control channel status, when the console has its secret. */
+export async function runPreflight(client: OrderConsoleClient, config: Config, ordersWorker?: () => Promise<WorkerStatus>): Promise<PreflightCheck[]> {
   const ns = config.temporal.namespace;
   const nexus = config.nexus;
   const nexusNs = nexus.handler.namespace;
   const sameServer = (nexus.handler.address ?? config.temporal.address) === config.temporal.address;
-  const health = await client.checkServer(0);
+  const [health, self] = await Promise.all([client.checkServer(0), workerSelfReader(ordersWorker)()]);
   const server: PreflightCheck = {
     id: 'server',
     title: 'Temporal server reachable',
@@ -39,10 +44,15 @@ export async function runPreflight(client: OrderConsoleClient, config: Config): 
     detail: health.reachable ? `Answering at ${config.temporal.address ?? 'the configured address'}.` : health.reason ?? 'No answer.',
     fix: health.reachable ? undefined : config.temporal.external ? 'Check TEMPORAL_ADDRESS / your temporal.toml profile, then reload' : 'npm start',
   };
-  const pollers = (namespace: string, queue: string, kind: TaskQueueKind) => async (): Promise<Outcome> => {
-    const count = await client.pollerCount(namespace, queue, kind);
-    return { ok: count > 0, detail: `${count} ${kind} poller${count === 1 ? '' : 's'} on task queue "${queue}" in ${namespace}.` };
+  const pollers = (namespace: string, queue: string, kind: TaskQueueKind, own?: WorkerSelf) => async (): Promise<Outcome> => {
+    const { count, note } = countPollers(await client.pollers(namespace, queue, kind), Date.now(), own);
+    const found = `${count} ${kind} poller${count === 1 ? '' : 's'} on task queue "${queue}" in ${namespace}.`;
+    return { ok: count > 0, detail: note ? `${found} ${note}` : found };
   };
+  // A worker that runs but whose key is refused needs a key, not a restart.
+  const ordersFix = self?.polling === false && /refused|UNAUTHENTICATED|PERMISSION_DENIED/.test(self.problem ?? '')
+    ? 'Hand the worker a new API key on the API key page (/api-key)'
+    : 'npm run worker';
   const specs: Spec[] = [
     {
       id: 'namespace', title: `Namespace "${ns}" exists`, fix: `temporal operator namespace create --namespace ${ns}`,
@@ -71,8 +81,8 @@ export async function runPreflight(client: OrderConsoleClient, config: Config): 
         return { ok, detail: `Targets task queue "${endpoint.taskQueue ?? '?'}" in ${endpoint.namespace ?? '?'}${ok ? '.' : `; expected "${nexus.taskQueue}" in ${nexusNs}.`}` };
       },
     },
-    { id: 'orders-workflow-worker', title: `Worker polling "${config.taskQueue}" for workflows`, fix: 'npm run worker', run: pollers(ns, config.taskQueue, 'workflow') },
-    { id: 'orders-activity-worker', title: `Worker polling "${config.taskQueue}" for activities`, fix: 'npm run worker', run: pollers(ns, config.taskQueue, 'activity') },
+    { id: 'orders-workflow-worker', title: `Worker polling "${config.taskQueue}" for workflows`, fix: ordersFix, run: pollers(ns, config.taskQueue, 'workflow', self) },
+    { id: 'orders-activity-worker', title: `Worker polling "${config.taskQueue}" for activities`, fix: ordersFix, run: pollers(ns, config.taskQueue, 'activity', self) },
     { id: 'shipping-workflow-worker', title: `Worker polling "${nexus.taskQueue}" for shipping workflows`, nexusSide: true, fix: 'npm run worker:shipping', run: pollers(nexusNs, nexus.taskQueue, 'workflow') },
     { id: 'shipping-nexus-worker', title: `Worker handling Nexus tasks on "${nexus.taskQueue}"`, nexusSide: true, fix: 'npm run worker:shipping', run: pollers(nexusNs, nexus.taskQueue, 'nexus') },
   ];

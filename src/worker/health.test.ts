@@ -1,24 +1,40 @@
-import type { NativeConnection, State } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import { checkReadiness, pingWith, POLL_FAILURE_WINDOW_MS, type ReadinessSources } from './health.js';
+import { checkReadiness, FAILING_NOW_MS, pingWith, POLL_FAILURE_WINDOW_MS, pollingStatus, type ReadinessSources } from './health.js';
+import type { WorkerFailure, WorkerState } from './keep-running.js';
 import { createOpsApp } from './ops-server.js';
 
 const NOW = 1_700_000_000_000;
 const unauthenticated = Object.assign(new Error('The API key ending in abcd was revoked'), { code: 16 });
 
-function sources(overrides: { state?: State; ping?: () => Promise<unknown>; lastFailureAt?: number } = {}): ReadinessSources {
+interface Overrides {
+  state?: WorkerState;
+  failure?: WorkerFailure;
+  ping?: () => Promise<unknown>;
+  lastFailureAt?: number;
+  lastFailureCode?: string;
+  openPolls?: number;
+}
+
+function sources(overrides: Overrides = {}): ReadinessSources {
   return {
     workerState: () => overrides.state ?? 'RUNNING',
+    workerFailure: () => overrides.failure,
     pingServer: overrides.ping ?? (() => Promise.resolve({})),
-    pollFailures: { lastFailureAt: () => overrides.lastFailureAt, refresh: () => Promise.resolve() },
+    pollFailures: {
+      lastFailureAt: () => overrides.lastFailureAt,
+      lastFailureCode: () => overrides.lastFailureCode,
+      openPolls: () => overrides.openPolls,
+      refresh: () => Promise.resolve(),
+    },
     now: () => NOW,
   };
 }
 
 describe('checkReadiness', () => {
   it('is ready when the worker runs, the server answers and no poll failed lately', async () => {
-    expect(await checkReadiness(sources())).toEqual({ ready: true, checks: { worker: 'RUNNING', server: 'ok', lastPollFailureAt: null } });
+    expect(await checkReadiness(sources())).toEqual({ ready: true, checks: { worker: 'RUNNING', polling: true, server: 'ok', lastPollFailureAt: null } });
     const old = await checkReadiness(sources({ lastFailureAt: NOW - POLL_FAILURE_WINDOW_MS - 1 }));
     expect(old.ready).toBe(true);
   });
@@ -31,6 +47,35 @@ describe('checkReadiness', () => {
     expect((await checkReadiness(sources({ ping: () => Promise.reject(new Error('?')) }))).checks.server).toBe('ERROR');
     const recent = await checkReadiness(sources({ lastFailureAt: NOW - 1_000 }));
     expect(recent).toMatchObject({ ready: false, checks: { server: 'ok', lastPollFailureAt: new Date(NOW - 1_000).toISOString() } });
+  });
+});
+
+describe('pollingStatus', () => {
+  it('says not polling while the Worker failed and a new one is being made, with the cause and never a server message', async () => {
+    const failure = { error: 'UNAUTHENTICATED', since: new Date(NOW - 5_000).toISOString(), attempts: 3 };
+    for (const state of ['FAILED', 'RECREATING'] as const) {
+      const status = pollingStatus(sources({ state, failure }));
+      expect(status).toMatchObject({ polling: false, workerState: state });
+      expect(status.problem).toMatch(/failed \(UNAUTHENTICATED\).*3 attempts failed so far/);
+      const readiness = await checkReadiness(sources({ state, failure }));
+      expect(readiness).toMatchObject({ ready: false, reason: status.problem, checks: { worker: state, polling: false } });
+    }
+  });
+
+  it('says not polling while polls fail and none is open, and polling again as soon as one is open', () => {
+    const refused = sources({ lastFailureAt: NOW - 3_000, lastFailureCode: 'UNAUTHENTICATED', openPolls: 0 });
+    expect(pollingStatus(refused)).toMatchObject({ polling: false, workerState: 'RUNNING', problem: expect.stringMatching(/refused \(UNAUTHENTICATED\)/) });
+    expect(pollingStatus(sources({ lastFailureAt: NOW - 3_000, lastFailureCode: 'TRANSPORT_ERROR', openPolls: 0 })).problem).toMatch(/fail \(TRANSPORT_ERROR\)/);
+    // Core retries a refused poll every 10 s: a failure this old with nothing open since is still the same outage.
+    expect(pollingStatus(sources({ lastFailureAt: NOW - FAILING_NOW_MS + 1, openPolls: 0 })).polling).toBe(false);
+    expect(pollingStatus(sources({ lastFailureAt: NOW - FAILING_NOW_MS, openPolls: 0 })).polling).toBe(true);
+    // A new key: polls are open at the server again, so the failures are over, and the worker is ready at once.
+    expect(pollingStatus(sources({ lastFailureAt: NOW - 3_000, openPolls: 12 })).polling).toBe(true);
+  });
+
+  it('is ready again as soon as polls are open, without waiting out the 30 s window of recent failures', async () => {
+    expect(await checkReadiness(sources({ lastFailureAt: NOW - 3_000, openPolls: 12 }))).toMatchObject({ ready: true });
+    expect(await checkReadiness(sources({ lastFailureAt: NOW - 20_000, openPolls: 0 }))).toMatchObject({ ready: false, checks: { polling: true } });
   });
 });
 

@@ -32,7 +32,14 @@ async function main(): Promise<void> {
     logLevel: config.logLevel,
     metrics: { address: config.worker.metricsAddress, setting: 'WORKER_METRICS_ADDRESS' },
     ops: { address: config.worker.controlAddress, setting: 'WORKER_CONTROL_ADDRESS' },
-    connect: () => connectWorker(config.temporal, `localhost:${config.devServer.port}`),
+    connect: async (key) => {
+      if (key === undefined) return connectWorker(config.temporal, `localhost:${config.devServer.port}`);
+      // A key handed over while the start-up one was refused: known as a secret before the SDK sees it.
+      if (key !== REVOKED_API_KEY_PLACEHOLDER) secrets.add(key);
+      const connection = await connectWorker({ ...config.temporal, apiKey: key }, `localhost:${config.devServer.port}`);
+      reportWorkerState({ apiKey: key, fixDeployed: config.worker.fixedRecoverableFailure });
+      return connection;
+    },
     create: (connection, activityHooks, pollFailures) =>
       createOrdersWorker({
         config,
@@ -43,16 +50,22 @@ async function main(): Promise<void> {
         waitForCredentials: secret !== undefined,
         lastPollFailure: () => pollFailures.lastFailureCode(),
       }),
-    control: (connection, worker, pollFailures) =>
-      secret
-        ? { secret, initialApiKey: config.temporal.apiKey, handlers: controlHandlers(connection, worker, pollFailures, config.temporal.apiKey) }
-        : undefined,
+    control: secret
+      ? {
+          secret,
+          initialApiKey: config.temporal.apiKey,
+          fixDeployed: config.worker.fixedRecoverableFailure,
+          // Restarted with a key revoked meanwhile, it waits for a new one rather than exit (and be restarted with it again).
+          awaitKey: true,
+          handlers: controlHandlers,
+        }
+      : undefined,
     describe: (worker) => ({ namespace: config.temporal.namespace, taskQueue: worker.taskQueue, fixedRecoverableFailure: worker.fixed }),
   });
 }
 
-function controlHandlers(connection: NativeConnection, worker: OrdersWorkerHandle, pollFailures: PollFailureWatch, initialKey: string | undefined): ControlHandlers {
-  let apiKey = initialKey;
+function controlHandlers(connection: NativeConnection, worker: OrdersWorkerHandle, pollFailures: PollFailureWatch, keyInUse: string | undefined): ControlHandlers {
+  let apiKey = keyInUse;
   // What a restart must keep (the supervisor holds it in memory only); nothing happens without a supervisor.
   const report = (): void => reportWorkerState({ apiKey, fixDeployed: worker.fixed });
   return {

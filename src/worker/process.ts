@@ -7,7 +7,15 @@ import { redact } from '../logger.js';
 /** An expected startup failure whose message is the whole story (no stack trace needed). */
 export class StartupError extends Error {
   override name = 'StartupError';
+  /** The gRPC status code, when the server refused the connection's credentials (see connectWorker). */
+  code?: number;
 }
+
+// Core reports a refused GetSystemInfo at connect time in words only (tonic's descriptions of the codes).
+const REFUSALS: [RegExp, number][] = [
+  [/does not have valid authentication credentials|Unauthenticated/, 16],
+  [/does not have permission to execute|PermissionDenied/, 7],
+];
 
 export async function connectWorker(target: TemporalTarget, fallbackAddress?: string): Promise<NativeConnection> {
   const options = connectionOptions(target, fallbackAddress);
@@ -17,7 +25,9 @@ export async function connectWorker(target: TemporalTarget, fallbackAddress?: st
     const raw = (err as Error).message ?? String(err);
     // The native error is a Rust debug string; its innermost `message: "..."` is the readable part.
     const reason = /message: "([^"]+)"/.exec(raw)?.[1] ?? raw.split('\n')[0];
-    throw new StartupError(`Cannot reach the Temporal server at ${options.address}: ${reason}`, { cause: err });
+    const failure = new StartupError(`Cannot reach the Temporal server at ${options.address}: ${reason}`, { cause: err });
+    failure.code = REFUSALS.find(([pattern]) => pattern.test(raw))?.[1];
+    throw failure;
   }
 }
 

@@ -10,7 +10,7 @@ import { DEFAULT_ADDRESS, SIMULATED_BUG_MESSAGE, orderWorkflowId } from '../../s
 import { launchChromium } from './support/chromium.js';
 import { startBrowserStack } from './support/stack.js';
 import type { BrowserStack } from './support/stack.js';
-import { UI_TIMEOUT, expectShown, expectText, expectVisible, newTestPage, placeOrder, recordTexts, seenTexts, textOf } from './support/ui.js';
+import { expectShown, expectText, expectVisible, newTestPage, placeOrder, recordTexts, textOf } from './support/ui.js';
 
 const PROJECTOR = { width: 1280, height: 720 };
 
@@ -49,23 +49,11 @@ async function watchForDeployButton(page: Page): Promise<() => Promise<boolean>>
   return () => page.evaluate(() => (window as unknown as { __deployAgain: boolean }).__deployAgain);
 }
 
-/** Waits until one of the recorded elements (recordTexts) has shown its text, however briefly. */
-async function expectEitherShown(page: Page, expected: Record<string, RegExp>): Promise<void> {
-  const deadline = Date.now() + UI_TIMEOUT;
-  let seen: Record<string, string[]> = {};
-  while (Date.now() < deadline) {
-    seen = await seenTexts(page);
-    if (Object.entries(expected).some(([id, re]) => (seen[id] ?? []).some((text) => re.test(text)))) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`None of ${JSON.stringify(Object.keys(expected))} showed what was expected; they showed ${JSON.stringify(seen)}`);
-}
-
 describe('Deploy fix on stage (1280×720)', () => {
   it('shows the stuck banner and its button on screen, deploys once, never offers it again, and the order completes', async () => {
     const { page, errors } = await newTestPage(browser, 'deploy-fix-once');
     await page.setViewportSize(PROJECTOR);
-    await recordTexts(page, ['stuck-title', 'deploy-fix-result']);
+    await recordTexts(page, ['deploy-fix-result']);
     const orderId = await placeOrder(page, stack.url, 'RecoverableFailure');
 
     const banner = page.getByTestId('stuck-banner');
@@ -84,12 +72,9 @@ describe('Deploy fix on stage (1280×720)', () => {
       await expectVisible(stalePage.getByTestId('deploy-fix'));
 
       await page.getByTestId('deploy-fix').click();
-      // The banner itself turns to the fix deployed, for as long as the order waits for its next attempt (if
-      // that attempt came first, the line under the panel says what the click did).
-      await expectEitherShown(page, {
-        'stuck-title': /^Fix deployed: waiting for the next retry, (in about \d+ s|any moment now)$/,
-        'deploy-fix-result': /^Fix deployed: the worker runs the fixed code\.$/,
-      });
+      // What the click did, in the panel; the banner itself says the order waits for its next attempt
+      // (for the moment it does: the integration test holds an order there to check that wording).
+      await expectShown(page, 'deploy-fix-result', /^Fix deployed: the worker runs the fixed code now\.$/);
       const deployAgain = await watchForDeployButton(page);
 
       // The second click: the worker already runs the fix, nothing is redeployed.

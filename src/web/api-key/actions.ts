@@ -16,8 +16,8 @@ export type ActionOutcome =
 
 export const DONE_MESSAGES: Record<DoneCode, string> = {
   revoked: 'The worker\'s key is revoked: its polls are refused and its orders wait. Hand it a new key to carry on.',
-  rotated: 'The worker has a new key and carries on where it stopped, without a restart.',
-  set: 'The worker now uses the key you pasted and carries on, without a restart. Now revoke the old key in Temporal Cloud.',
+  rotated: 'The worker has a new key and resumes polling within seconds, without a restart: the panel shows when its polls are accepted.',
+  set: 'The worker now uses the key you pasted and resumes polling within seconds, without a restart. Now revoke the old key in Temporal Cloud.',
 };
 
 export interface KeyActionDeps {
@@ -85,7 +85,8 @@ export async function rotateWorkerKey({ worker, gateway, logger }: KeyActionDeps
         (err: unknown) => ` (the key ending in ${old.fingerprint} could not be revoked: ${redact(problemOf(err), [issued.key])})`,
       );
     }
-    const message = `The worker now uses the key ending in ${issued.fingerprint}${oldKey}. It carries on where it stopped, without a restart.`;
+    // Not "it carries on": a worker that gave up polling needs a few seconds to make a new Worker; the panel shows when.
+    const message = `The worker now uses the key ending in ${issued.fingerprint}${oldKey}. It resumes polling within seconds, without a restart: the panel shows when its polls are accepted.`;
     return { ok: true, done: 'rotated', message };
   } catch (err) {
     return failed('Rotating the key', err, issuedKey ? [issuedKey] : [], logger);
@@ -100,7 +101,7 @@ export async function setWorkerKey({ worker, logger }: KeyActionDeps, pasted: st
   try {
     const state = await worker.setApiKey(key);
     logger.info('Worker given a pasted API key', { fingerprint: state.fingerprint ?? undefined });
-    return { ok: true, done: 'set', message: `The worker now uses the key ending in ${state.fingerprint ?? '?'} and carries on, without a restart. Now revoke the old key in Temporal Cloud.` };
+    return { ok: true, done: 'set', message: `The worker now uses the key ending in ${state.fingerprint ?? '?'} and resumes polling within seconds, without a restart. Now revoke the old key in Temporal Cloud.` };
   } catch (err) {
     return failed('Setting the key', err, [key, pasted], logger);
   }

@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { KeyInfo } from '../../temporal/worker-control-client.js';
-import { RECENT_MS, pollState, workerKeyOf } from './panel.js';
+import { createViews } from '../render.js';
+import { RECENT_MS, pollState, workerKeyOf, type KeyPanel } from './panel.js';
 
 const T = Date.parse('2030-01-01T12:00:00Z');
 const iso = (offsetMs: number) => new Date(T + offsetMs).toISOString();
@@ -13,7 +15,25 @@ const noRejections = { count: 0, lastAt: null };
 
 describe('pollState', () => {
   it('accepted while the gateway accepts the key and the worker saw no refusal', () => {
-    expect(pollState({ apiKey, pollRejections: noRejections }, key({}), T)).toMatchObject({ rejecting: false, lastRejectedAt: undefined });
+    expect(pollState({ apiKey, pollRejections: noRejections }, key({}), T)).toMatchObject({ verdict: 'accepted', rejecting: false, lastRejectedAt: undefined });
+    expect(pollState({ apiKey, pollRejections: noRejections, polling: true, workerState: 'RUNNING' }, key({}), T).verdict).toBe('accepted');
+  });
+
+  it('never accepted while the worker says it is not polling, even with no refusal in sight', () => {
+    // Its Worker FAILED a while ago: the gateway's 30 s window is empty, the worker's last refusal is old,
+    // and a new key was just set (so earlier refusals do not count): only the worker's own word is left.
+    const failed = {
+      apiKey: { ...apiKey, rotatedAt: iso(-2_000) },
+      pollRejections: { count: 120, lastAt: iso(-90_000) },
+      polling: false,
+      workerState: 'FAILED',
+      pollingProblem: 'Not polling: its Temporal Worker failed (UNAUTHENTICATED)',
+    };
+    const fresh = key({ lastAcceptedAt: iso(-1_000), rejectedRecently: 0, lastRejectedAt: iso(-95_000) });
+    expect(pollState(failed, fresh, T)).toMatchObject({ verdict: 'not-polling', rejecting: false, workerState: 'FAILED', problem: failed.pollingProblem });
+    expect(pollState({ ...failed, workerState: 'RECREATING' }, undefined, T).verdict).toBe('not-polling');
+    // Refused right now as well: that is the more useful word.
+    expect(pollState({ ...failed, pollRejections: { count: 121, lastAt: iso(-1_000) } }, undefined, T).verdict).toBe('rejected');
   });
 
   it('rejected when the gateway refused the key lately and accepted nothing since', () => {
@@ -38,5 +58,27 @@ describe('workerKeyOf', () => {
     expect(workerKeyOf(keys, apiKey)?.id).toBe('new');
     expect(workerKeyOf(keys, { ...apiKey, fingerprint: null, revoked: true })).toBeUndefined();
     expect(workerKeyOf(keys, null)).toBeUndefined();
+  });
+});
+
+describe('the API key status partial', () => {
+  const views = createViews(fileURLToPath(new URL('../../../views', import.meta.url)), undefined);
+  const render = (status: Parameters<typeof pollState>[0]): string => {
+    const panel: KeyPanel = { available: true, mode: 'cloud', key: apiKey, polls: pollState(status, undefined, T), keys: undefined, unknown: undefined, gatewayProblem: undefined };
+    return views.partial('api-key-status', { panel, actions: true });
+  };
+
+  it('shows Accepted (green) only for a worker that polls, and says why one does not', () => {
+    const polling = render({ apiKey, pollRejections: noRejections, polling: true, workerState: 'RUNNING', pollingProblem: null });
+    expect(polling).toMatch(/data-state="accepted"/);
+    expect(polling).toContain('badge-completed">Accepted');
+
+    const failed = render({ apiKey, pollRejections: noRejections, polling: false, workerState: 'FAILED', pollingProblem: 'Not polling: its Temporal Worker failed (UNAUTHENTICATED).' });
+    expect(failed).toMatch(/data-state="not-polling"/);
+    expect(failed).toContain('data-worker-state="FAILED"');
+    expect(failed).not.toContain('Accepted');
+    expect(failed).not.toContain('badge-completed');
+    expect(failed).toContain('data-testid="not-polling"');
+    expect(failed).toContain('its Temporal Worker failed (UNAUTHENTICATED)');
   });
 });

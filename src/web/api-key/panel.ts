@@ -16,9 +16,21 @@ export interface KeyRow extends KeyInfo {
   current: boolean;
 }
 
+/**
+ * What the panel says of the worker's polls. accepted: it polls and nothing refuses it; rejected: the server
+ * refuses its key now; not-polling: the worker itself says it does not poll (its Temporal Worker FAILED or is
+ * being made again, its polls fail): never shown as Accepted, whatever the gateway last saw.
+ */
+export type PollVerdict = 'accepted' | 'rejected' | 'not-polling';
+
 export interface PollState {
+  verdict: PollVerdict;
   /** The worker's polls are being refused now (recently, and nothing accepted since). */
   rejecting: boolean;
+  /** The worker's own reason for not polling (FAILED, recreating, refused...), when it gives one. */
+  problem: string | undefined;
+  /** Its Temporal Worker's state, when it says (RUNNING, FAILED, RECREATING...). */
+  workerState: string | undefined;
   /** Refusals of the worker's key in the gateway's recent window (gateway mode only). */
   recentAtGateway: number | undefined;
   lastRejectedAt: Date | undefined;
@@ -85,7 +97,11 @@ export function workerKeyOf(keys: readonly KeyInfo[], apiKey: ApiKeyState | null
 }
 
 /** Rejected "now": the gateway refused the worker's key lately and accepted nothing since, or the worker saw refusals lately with the key it has now. */
-export function pollState({ apiKey, pollRejections }: Pick<WorkerStatus, 'apiKey' | 'pollRejections'>, current: KeyInfo | undefined, now: number): PollState {
+export function pollState(
+  { apiKey, pollRejections, polling, pollingProblem, workerState }: Pick<WorkerStatus, 'apiKey' | 'pollRejections' | 'polling' | 'pollingProblem' | 'workerState'>,
+  current: KeyInfo | undefined,
+  now: number,
+): PollState {
   const gatewayRejected = date(current?.lastRejectedAt);
   const gatewayAccepted = date(current?.lastAcceptedAt);
   // Refusals of an earlier key do not count: only those after the key in use now was set.
@@ -94,8 +110,13 @@ export function pollState({ apiKey, pollRejections }: Pick<WorkerStatus, 'apiKey
   const byGateway = (current?.rejectedRecently ?? 0) > 0 && (!gatewayAccepted || (gatewayRejected?.getTime() ?? 0) > gatewayAccepted.getTime());
   const byWorker = sinceRotation !== undefined && now - sinceRotation.getTime() < RECENT_MS;
   const lastRejectedAt = [gatewayRejected, sinceRotation].filter((d): d is Date => d !== undefined).sort((a, b) => b.getTime() - a.getTime())[0];
+  const rejecting = byGateway || byWorker;
   return {
-    rejecting: byGateway || byWorker,
+    // A worker that does not say whether it polls (an older one) is judged by refusals alone.
+    verdict: rejecting ? 'rejected' : polling === false ? 'not-polling' : 'accepted',
+    rejecting,
+    problem: pollingProblem ?? undefined,
+    workerState,
     recentAtGateway: current?.rejectedRecently,
     lastRejectedAt,
     lastAcceptedAt: gatewayAccepted,

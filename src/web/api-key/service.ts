@@ -4,6 +4,7 @@
  * presenters clicking at once cannot interleave an issue with a revoke.
  */
 import type { Logger } from '../../logger.js';
+import type { WorkerStatus } from '../../temporal/worker-control-client.js';
 import type { GatewayKeyAdmin, WorkerKeyControl } from '../deps.js';
 import { sharedRead } from '../shared-read.js';
 import { revokeWorkerKey, rotateWorkerKey, setWorkerKey, type ActionOutcome } from './actions.js';
@@ -14,6 +15,8 @@ export interface ApiKeyService {
   /** True when the console can reach the worker's control channel at all (its secret is configured). */
   connected: boolean;
   panel(): Promise<KeyPanel>;
+  /** The worker's own status (whether it polls, and why not), for Preflight; undefined without the control channel. */
+  workerStatus: (() => Promise<WorkerStatus>) | undefined;
   revoke(): Promise<ActionOutcome>;
   rotate(options: { revokeOld: boolean }): Promise<ActionOutcome>;
   set(pastedKey: string): Promise<ActionOutcome>;
@@ -47,6 +50,7 @@ export function createApiKeyService({ worker, gateway, logger, cacheMs = 1000 }:
     mode: gateway ? 'gateway' : 'cloud',
     connected: worker !== undefined,
     panel: () => panel.get(),
+    workerStatus: worker && (() => worker.status()),
     revoke: () => act((d) => revokeWorkerKey({ ...d, gateway, logger: log })),
     rotate: (options) => act((d) => rotateWorkerKey({ ...d, gateway, logger: log }, options)),
     set: (pastedKey) => act((d) => setWorkerKey({ ...d, gateway, logger: log }, pastedKey)),

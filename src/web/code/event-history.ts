@@ -4,7 +4,6 @@
  * Pure: events in, rows out (the recorded fixtures test it without a server).
  */
 import { defaultPayloadConverter } from '@temporalio/client';
-import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import type { HistoryEvent } from '../../temporal/client.js';
 
@@ -43,7 +42,7 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HistorySummar
   const activities = new Map<number, string>();
   const nexus = new Map<number, string>();
   const updates = new Map<string, string>();
-  const first = optionalTsToMs(events[0]?.eventTime) ?? 0;
+  const first = msOf(events[0]?.eventTime) ?? 0;
   const rows = events.map((e): HistoryRow => {
     const id = num(e.eventId);
     const type = typeName(e.eventType);
@@ -75,7 +74,7 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HistorySummar
       detail = activities.get(num(e.activityTaskCanceledEventAttributes.scheduledEventId)) ?? '';
     } else if (e.timerStartedEventAttributes) {
       const a = e.timerStartedEventAttributes;
-      detail = `timer ${a.timerId ?? ''}, ${seconds(optionalTsToMs(a.startToFireTimeout))}`;
+      detail = `timer ${a.timerId ?? ''}, ${seconds(msOf(a.startToFireTimeout))}`;
     } else if (e.timerFiredEventAttributes) {
       detail = `timer ${e.timerFiredEventAttributes.timerId ?? ''}`;
     } else if (e.timerCanceledEventAttributes) {
@@ -119,7 +118,7 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HistorySummar
     } else if (e.workflowExecutionTerminatedEventAttributes) {
       detail = e.workflowExecutionTerminatedEventAttributes.reason ?? '';
     }
-    const at = optionalTsToMs(e.eventTime);
+    const at = msOf(e.eventTime);
     return { id, type, at: at ?? first, offsetMs: at === undefined ? 0 : Math.max(0, at - first), attempt, detail, tone: toneOf(type) };
   });
   const closed = rows.some((r) => CLOSING.test(r.type));
@@ -181,9 +180,19 @@ function decode(payload: Payload | null | undefined): unknown {
   }
 }
 
-/** Event ids arrive as protobuf Longs. */
+/** Event ids and seconds arrive as protobuf Longs (or their plain {low, high} shape, or strings). */
 function num(value: unknown): number {
   if (typeof value === 'number') return value;
   if (value && typeof (value as { toNumber?: unknown }).toNumber === 'function') return (value as { toNumber(): number }).toNumber();
+  if (value && typeof value === 'object' && 'low' in value && 'high' in value) {
+    const { low, high } = value as { low: number; high: number };
+    return high * 2 ** 32 + (low >>> 0);
+  }
   return Number(value ?? 0);
+}
+
+/** A protobuf Timestamp or Duration in ms. */
+function msOf(value: { seconds?: unknown; nanos?: number | null } | null | undefined): number | undefined {
+  if (!value) return undefined;
+  return num(value.seconds) * 1000 + Math.round((value.nanos ?? 0) / 1e6);
 }

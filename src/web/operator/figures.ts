@@ -11,7 +11,7 @@ import type { WorkerStatus } from '../../temporal/worker-control-client.js';
 import { temporalProblem } from '../respond.js';
 import { scenarioTitle } from '../scenarios.js';
 import { sharedRead } from '../shared-read.js';
-import { countPollers, workerSelfReader, type WorkerSelf } from './pollers.js';
+import { countPollers, POLLER_SEEN_MS, workerSelfReader, type WorkerSelf } from './pollers.js';
 import { RetryWindow, scrapeFailures, type RetryCount } from './worker-metrics.js';
 
 export interface ScenarioRow {
@@ -49,6 +49,8 @@ export interface OperatorView {
   ordersProblem: string | undefined;
   retries: RetryFigures;
   queues: QueueRow[];
+  /** A poller counts when the server heard from it this recently (pollers.ts explains the figure). */
+  pollerWindowSeconds: number;
 }
 
 export interface OperatorFigures {
@@ -127,6 +129,7 @@ export function createOperatorFigures({ client, config, logger, worker, cacheMs 
       ordersProblem: failure ? temporalProblem(failure.reason) : undefined,
       retries,
       queues: queueRows,
+      pollerWindowSeconds: POLLER_SEEN_MS / 1000,
     };
   };
 

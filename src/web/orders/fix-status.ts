@@ -12,8 +12,6 @@ export const FIX_COMMAND = 'ORDER_DEMO_FIX_DEPLOYED=true npm start';
 
 /** An answer younger than this is used as is; an older one is refreshed in the background. */
 const FRESH_MS = 2000;
-/** An answer this old, with the worker silent since, is no longer trusted. */
-const FORGET_MS = 15_000;
 
 /**
  * What the worker last said about the fix. peek() never waits: pages render at once and the answer is
@@ -32,12 +30,15 @@ export class FixStatus {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Whether the worker runs the fixed code, as last heard (undefined: not known). */
+  /**
+   * Whether the worker runs the fixed code, as last heard (undefined: never heard, or a deploy failed).
+   * A worker that stops answering (restarting, say) keeps its last answer: a fix it reported is not
+   * offered again until it says otherwise.
+   */
   peek(): boolean | undefined {
     const known = this.#known;
-    const age = known ? this.now() - known.at : Infinity;
-    if (age > FRESH_MS) void this.ask();
-    return known && age <= FORGET_MS ? known.deployed : undefined;
+    if (!known || this.now() - known.at > FRESH_MS) void this.ask();
+    return known?.deployed;
   }
 
   /** Asks the worker now (sharing a question already on its way). */

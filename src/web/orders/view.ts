@@ -204,12 +204,16 @@ function awaiting(
   if (live.state) {
     return live.state.awaitingAddress ? { via, deadline: live.state.addressDeadline ?? undefined } : undefined;
   }
-  // The wait is a timer in every implementation: none open means it has not begun (the 75 % timer has
-  // fired but the workflow has not yet run) or is already over.
-  const timer = facts.timers.filter((t) => t.state === 'started').at(-1);
-  if (progress < PROGRESS.charged || !timer) return undefined;
+  // The wait is a timer in every implementation: the one after the three steps' timers (fraud check,
+  // shipment, charge: progress reaches 75 % before the charge's timer, which is no wait). Not open means
+  // the wait has not begun or is already over.
+  const timer = facts.timers[STEP_TIMERS];
+  if (progress < PROGRESS.charged || timer?.state !== 'started') return undefined;
   return { via, deadline: timer.startedAt + timer.fireAfterMs };
 }
+
+/** Timers of the contract flow before the human wait: one after each of the first three steps. */
+const STEP_TIMERS = 3;
 
 /** When no worker answers the progress query: each progress step ends with a timer (contract flow). */
 function progressFromHistory(facts: HistoryFacts): number {

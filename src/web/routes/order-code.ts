@@ -22,12 +22,20 @@ import { orderIdProblem } from '../validate.js';
 const LIVE_TRIGGER = 'every 1s, refresh';
 const RETRY_TRIGGER = 'every 3s, refresh';
 
+/** Ended orders whose final view is kept, so that a room's last refreshes cost nothing. */
+const MAX_ENDED = 1000;
+
 export function orderCodeRoutes(ctx: RouteContext, sources: WorkflowSources = createWorkflowSources()): Hono {
   const histories = createHistoryReads(ctx.client);
+  // The hub stops polling an order once it has ended, so every viewer's last refresh would read it afresh;
+  // an ended order's view never changes again.
+  const ended = new Map<string, OrderView>();
 
   /** The order as the page shows it (the live poller's latest, or one shared read), or a response to send instead. */
   async function currentView(c: Context, orderId: string, region: 'code-view' | 'event-history'): Promise<OrderView | Response> {
     if (orderIdProblem(orderId)) return renderError(ctx, c, 400, 'Not an order id', 'Order ids are 1 to 12 digits.');
+    const known = ended.get(orderId);
+    if (known) return known;
     let message: HubMessage;
     try {
       message = await ctx.hub.current(orderId);
@@ -35,6 +43,10 @@ export function orderCodeRoutes(ctx: RouteContext, sources: WorkflowSources = cr
       return c.html(ctx.views.partial(region, { orderId, trigger: RETRY_TRIGGER, problem: `Temporal did not answer: ${temporalProblem(err)}` }));
     }
     if (message.kind === 'not-found') return renderError(ctx, c, 404, 'No such order', `There is no order ${orderId}.`);
+    if (message.view.terminal) {
+      ended.set(orderId, message.view);
+      if (ended.size > MAX_ENDED) ended.delete(ended.keys().next().value as string);
+    }
     return message.view;
   }
 

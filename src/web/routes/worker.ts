@@ -60,7 +60,7 @@ async function currentView(ctx: RouteContext, orderId: string): Promise<OrderVie
   }
 }
 
-/** page: the whole story, for the page a browser without JavaScript gets; line: under the panel, what the click did (none when the banner says it all). */
+/** page: the whole story, for the page a browser without JavaScript gets; line: in the panel, what the click did (the banner tells the rest). */
 interface Words {
   page: string;
   line: string | undefined;
@@ -82,7 +82,7 @@ function deployWords(outcome: Outcome | undefined, view: OrderView | undefined):
       ? `waiting for the next retry, ${retryWait(view.stuck, Date.now())}; then ${replay}`
       : 'the worker runs the fixed code.';
   if (outcome.kind === 'already') return { page: `The fix is already deployed: ${next}`, line: 'The fix is already deployed: nothing was redeployed.' };
-  return { page: `Fix deployed: ${next}`, line: view?.stuck ? undefined : 'Fix deployed: the worker runs the fixed code.' };
+  return { page: `Fix deployed: ${next}`, line: 'Fix deployed: the worker runs the fixed code now.' };
 }
 
 function restoreWords(outcome: Outcome | undefined): Words {
