@@ -24,6 +24,7 @@ import {
   type SupervisorReply,
   type WorkerState,
 } from '../../src/process/supervision.js';
+import { prebuildBundles } from '../../src/worker/bundles.js';
 import { Supervisor } from './supervisor.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -76,6 +77,10 @@ const STOP_ORDER: PartName[][] = [['web'], ['orders-worker', 'shipping-worker'],
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config, say } = options;
+  // The workers' workflow bundles, built (or found in the cache) while the server starts: the workers then
+  // load them from disk instead of each running webpack.
+  const bundling = prebuildBundles(createLogger({ name: 'launcher', level: config.logLevel }));
+  bundling.catch(() => undefined);
   const supervisor = new Supervisor({ say, autoRestartSeconds: config.supervisor.autoRestartSeconds, restartOnCrash: options.supervise ?? false });
   let devServer: DevServer | undefined;
   let address: string;
@@ -206,6 +211,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
+    await bundling;
     say('Starting the workers and the web console...');
     await Promise.all((['orders-worker', 'shipping-worker', 'web'] as const).map((name) => supervisor.start(name)));
   } catch (err) {

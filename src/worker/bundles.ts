@@ -1,8 +1,13 @@
 /**
  * Where each worker's workflow code comes from. The orders worker has two deployable variants: the code
- * as first shipped and the one with the RecoverableFailure fix. Bundling takes seconds, so callers that
- * start many workers (tests) pass prebuilt bundles.
+ * as first shipped and the one with the RecoverableFailure fix. Bundling takes seconds (and loads webpack
+ * into the process), so bundles are cached on disk, one file per entry and code version: a worker started
+ * or restarted on unchanged code loads its bundle in milliseconds. `npm start` builds them before it starts
+ * the workers (prebuildBundles), so even the first start of a new version bundles once, not once per worker.
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger as SdkLogger } from '@temporalio/common';
@@ -28,8 +33,82 @@ export function ordersEntry(fixed: boolean): WorkflowEntry {
 /** Provides the bundle of one entry; the default bundles from source each time it is asked. */
 export type BundleProvider = (entry: WorkflowEntry) => Promise<WorkflowBundle>;
 
-export function bundleFromSource(logger: Logger): BundleProvider {
-  return (entry) => bundleWorkflowCode({ workflowsPath: workflowsPath(entry), logger: quiet(sdkLogger(logger)) });
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where bundles are kept (git-ignored, like the CLI). */
+export const BUNDLE_CACHE_DIR = path.join(ROOT, '.cache', 'workflow-bundles');
+/**
+ * What a bundle is made of: the workflow sources and the modules they import (the contract, metric and
+ * Nexus names), plus the lockfile for the SDK and webpack versions. Activities are imported for types
+ * only, but a change there costs just one rebuild, so they count too.
+ */
+const SOURCE_DIRS = ['src/workflows', 'src/activities'];
+const SOURCE_FILES = ['src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json'];
+
+/** A digest of everything that goes into the bundles: a new value means new workflow code. */
+export function workflowCodeVersion(root = ROOT): string {
+  const hash = createHash('sha256');
+  const files = [
+    ...SOURCE_DIRS.flatMap((dir) =>
+      readdirSync(path.join(root, dir))
+        .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
+        .map((name) => `${dir}/${name}`),
+    ),
+    ...SOURCE_FILES,
+  ].sort();
+  for (const file of files) {
+    hash.update(file).update('\0');
+    try {
+      hash.update(readFileSync(path.join(root, file)));
+    } catch {
+      hash.update('(missing)');
+    }
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function bundleFile(cacheDir: string, entry: WorkflowEntry, version: string): string {
+  return path.join(cacheDir, `${entry}-${version}.js`);
+}
+
+/** Bundles from source when no bundle of this code version is cached, and caches what it built. */
+export function bundleFromSource(logger: Logger, cacheDir = BUNDLE_CACHE_DIR): BundleProvider {
+  const version = workflowCodeVersion();
+  return async (entry) => {
+    const file = bundleFile(cacheDir, entry, version);
+    try {
+      return { code: readFileSync(file, 'utf8') };
+    } catch {
+      // Not built yet for this version: build it below.
+    }
+    const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(entry), logger: quiet(sdkLogger(logger)) });
+    saveBundle(cacheDir, entry, version, bundle.code, logger);
+    return bundle;
+  };
+}
+
+/** Builds every entry's bundle into the cache unless it is there (npm start, before the workers start). */
+export async function prebuildBundles(logger: Logger, cacheDir = BUNDLE_CACHE_DIR): Promise<void> {
+  const provider = bundleFromSource(logger, cacheDir);
+  await Promise.all((Object.keys(ENTRY_FILES) as WorkflowEntry[]).map((entry) => provider(entry)));
+}
+
+function saveBundle(cacheDir: string, entry: WorkflowEntry, version: string, code: string, logger: Logger): void {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    // Written aside and renamed: a worker starting meanwhile reads a whole bundle or none.
+    const file = bundleFile(cacheDir, entry, version);
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, code);
+    renameSync(partial, file);
+    // Older versions of this entry are of no use any more.
+    for (const name of readdirSync(cacheDir)) {
+      // (exactly `<entry>-<16 hex>.js`: "orders-" is also the start of "orders-fixed-...").
+      if (new RegExp(`^${entry}-[0-9a-f]{16}\\.js$`).test(name) && name !== path.basename(file)) rmSync(path.join(cacheDir, name), { force: true });
+    }
+  } catch (err) {
+    logger.warn('Could not cache the workflow bundle; the next start bundles again', { entry, error: err as Error });
+  }
 }
 
 /**

@@ -101,6 +101,7 @@ export async function checkReadiness(sources: ReadinessSources): Promise<Readine
 
 function notRunning(state: WorkerState, failure: WorkerFailure | undefined): string {
   if (!failure) return `The worker is ${state}, not polling.`;
+  if (failure.detail) return failure.detail;
   const tries = failure.attempts === 0 ? '' : ` (${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'} failed so far)`;
   return `Not polling: its Temporal Worker failed (${failure.error}) at ${failure.since}; the worker is making a new one${tries} and polls again once the server accepts it.`;
 }

@@ -47,6 +47,8 @@ export interface WorkerFailure {
   since: string;
   /** Attempts to make a new one that failed since. */
   attempts: number;
+  /** The whole story in one sentence, when the default wording does not fit (e.g. refused at start-up). */
+  detail?: string;
 }
 
 export interface KeepRunningOptions<W extends TemporalWorker> {

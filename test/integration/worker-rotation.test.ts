@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
 import { getProgressQuery, orderWorkflowId, PROGRESS, workflowTypeOf, type OrderResult } from '../../src/temporal/contract.js';
 import { createWorkerControlClient, type WorkerControlClient } from '../../src/temporal/worker-control-client.js';
+import { REVOKED_API_KEY_PLACEHOLDER } from '../../src/worker/control.js';
 import { captureLogs, eventually } from '../support/capture.js';
 import { uniqueTaskQueue } from '../support/env.js';
 import { historyOf, ofType } from '../support/history.js';
@@ -157,6 +158,34 @@ describe('rotating the orders worker\'s API key without a restart', () => {
     expect(worker.child.exitCode).toBeNull();
   });
 
+  it('restarted with a key revoked meanwhile, serves its control channel, waits for a new key, then polls', { timeout: 240_000 }, async () => {
+    // What the supervisor does after a revoke: it restarts the worker with the last key the worker held.
+    const queue = uniqueTaskQueue('rotate-restart');
+    const restarted = await startWorkerProcess({ temporalAddress: gw.gateway.address, apiKey: REVOKED_API_KEY_PLACEHOLDER, controlSecret, taskQueue: queue });
+    try {
+      const itsControl = createWorkerControlClient({ url: restarted.controlUrl, secret: controlSecret });
+      expect(await itsControl.status()).toMatchObject({ apiKey: { fingerprint: null, revoked: true }, polling: false, workerState: 'FAILED' });
+      const unready = await getJson(`${restarted.controlUrl}/readyz`);
+      expect(unready).toMatchObject({ status: 503, body: { checks: { worker: 'FAILED', polling: false } } });
+      expect(unready.body.reason).toMatch(/refused its API key at start-up \(UNAUTHENTICATED\)/);
+      await expect(itsControl.deployFix()).rejects.toMatchObject({ status: 502 });
+
+      const d = gw.keys.issue('worker D');
+      secrets.push(d.key);
+      expect(await itsControl.setApiKey(d.key)).toMatchObject({ fingerprint: d.fingerprint, revoked: false });
+      const orderId = newOrderId();
+      const handle = await client.workflow.start(workflowTypeOf('HappyPath'), {
+        taskQueue: queue, workflowId: orderWorkflowId(orderId), args: [{ OrderId: orderId, Address: '4 Restart Rd', TimeScale: 0.1 }],
+      });
+      expect(((await handle.result()) as OrderResult).address).toBe('4 Restart Rd');
+      await eventually('the restarted worker to say it polls', async () => (await itsControl.status()).polling === true);
+      expect(restarted.output.join('\n')).toContain('Orders worker started');
+      expect(restarted.output.join('\n')).not.toContain(d.key);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
   it('reports the server unreachable in /readyz when the gateway goes away, while /healthz stays 200', async () => {
     await gw.close();
     const readyz = () => getJson(`${worker.controlUrl}/readyz`);
@@ -176,7 +205,7 @@ describe('rotating the orders worker\'s API key without a restart', () => {
     const output = worker.output.join('\n');
     expect(output).toContain('API key rotated');
     expect(output).toContain('Orders worker stopped');
-    expect(secrets.length).toBe(5);
+    expect(secrets.length).toBe(6);
     for (const secret of secrets) expect(output).not.toContain(secret);
   });
 });

@@ -12,6 +12,7 @@ import type { Focus } from './focus.js';
 import { flowMarkers, resolveMarks, scenarioMarkers, traitsOf } from './markers.js';
 import { createWorkflowSources, exportSource, FLOW_FILE, WORKFLOWS_DIR } from './sources.js';
 import { tokenizeLines } from './tokens.js';
+import { createViews } from '../render.js';
 
 const sources = createWorkflowSources();
 const source = (file: string) => readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8');
@@ -164,6 +165,19 @@ describe('sources and tokens', () => {
     expect(block[0]).toEqual([{ kind: 'com', text: '/* a' }]);
     expect(block[1]![0]).toEqual({ kind: 'com', text: ' b */' });
     expect(block[2]).toEqual([{ kind: 'str', text: 'y`' }, { kind: 'txt', text: ';' }]);
+  });
+});
+
+describe('rendering', () => {
+  it('escapes every token through Eta (no HTML is built in code)', async () => {
+    const views = createViews(path.resolve(import.meta.dirname, '..', '..', '..', 'views'), undefined);
+    const evil = { read: async () => ({ path: 'src/workflows/x.ts', text: 'export async function f() {\n  return runOrderFlow("<script>alert(1)</script>");\n}', version: 1 }), scenarioFile: async () => 'x.ts' };
+    const code = await buildCodeView(evil, { ...running, scenario: 'HappyPath', steps: [] });
+    const html = views.partial('code-view', { orderId: '1', code, digest: 'd', trigger: 'every 1s, refresh' });
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('hx-get="/orders/1/code?seen=d"');
+    expect(html).toMatch(/<div class="code-line code-mark" data-line="2" data-testid="code-mark">/);
   });
 });
 

@@ -51,11 +51,23 @@ export interface TimerRecord {
 }
 
 export interface FailureInfo {
-  /** Outermost message (e.g. "Activity task failed"). */
+  /** Outermost message (e.g. "Activity task failed"): the SDK's wrapper, not for the room. */
   message: string;
   /** Innermost cause: what actually went wrong. */
   rootMessage: string;
   rootType: string | undefined;
+  /** What failed, when the failure came out of an activity, a child workflow or a Nexus operation. */
+  source?: FailureSource;
+  /** The error said it must not be retried (an application failure marked non-retryable). */
+  nonRetryable?: boolean;
+  /** The innermost cause is a timeout (start-to-close, schedule-to-close...), e.g. START_TO_CLOSE. */
+  timeoutType?: string;
+}
+
+export interface FailureSource {
+  kind: 'activity' | 'child' | 'nexus';
+  /** Activity type, child workflow type or Nexus operation name. */
+  name: string;
 }
 
 export type CloseFact =
@@ -237,12 +249,40 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
 
 export function failureOf(failure: Failure): FailureInfo {
   let root: Failure = failure;
-  for (let depth = 0; root.cause && depth < 10; depth++) root = root.cause;
+  let source: FailureSource | undefined;
+  let nonRetryable = false;
+  for (let f: Failure | null | undefined = failure, depth = 0; f && depth < 10; f = f.cause, depth++) {
+    root = f;
+    source ??= sourceOf(f);
+    // Go wraps the activity's error in an application error of its own: any non-retryable link counts.
+    if (f.applicationFailureInfo?.nonRetryable) nonRetryable = true;
+  }
+  const timeout = root.timeoutFailureInfo?.timeoutType;
   return {
     message: failure.message ?? '',
     rootMessage: root.message || failure.message || '',
     rootType: root.applicationFailureInfo?.type ?? undefined,
+    source,
+    nonRetryable,
+    timeoutType: timeout === undefined || timeout === null ? undefined : timeoutTypeName(timeout),
   };
+}
+
+function sourceOf(f: Failure): FailureSource | undefined {
+  const activity = f.activityFailureInfo?.activityType?.name;
+  if (activity) return { kind: 'activity', name: activity };
+  const child = f.childWorkflowExecutionFailureInfo?.workflowType?.name;
+  if (child) return { kind: 'child', name: child };
+  const operation = f.nexusOperationExecutionFailureInfo?.operation;
+  if (operation) return { kind: 'nexus', name: operation };
+  return undefined;
+}
+
+/** The proto enum arrives as a number or, from JSON, as its name (TIMEOUT_TYPE_START_TO_CLOSE). */
+function timeoutTypeName(value: unknown): string {
+  const names: Record<number, string> = { 1: 'START_TO_CLOSE', 2: 'SCHEDULE_TO_START', 3: 'SCHEDULE_TO_CLOSE', 4: 'HEARTBEAT' };
+  if (typeof value === 'number') return names[value] ?? 'UNSPECIFIED';
+  return String(value).replace(/^TIMEOUT_TYPE_/, '');
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Item } from '../../temporal/contract.js';
 import type { OrderDescription, PendingActivity } from '../../temporal/client.js';
 import { isRecord } from './history.js';
 import type { ActivityRecord, HistoryFacts, RecordState } from './history.js';
+import { ACTIVITY_LABELS, plainFailureMessage } from './wording.js';
 
 export type StepState = 'pending' | 'running' | 'retrying' | 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'terminated';
 
@@ -33,16 +34,9 @@ export interface StepContext {
   nexusNamespace: string;
 }
 
-const MAIN_STEPS = [
-  { type: ACTIVITY.checkFraud, label: 'Check fraud' },
-  { type: ACTIVITY.prepareShipment, label: 'Prepare shipment' },
-  { type: ACTIVITY.chargeCustomer, label: 'Charge customer' },
-] as const;
+const MAIN_STEPS = [ACTIVITY.checkFraud, ACTIVITY.prepareShipment, ACTIVITY.chargeCustomer].map((type) => ({ type, label: ACTIVITY_LABELS[type] ?? type }));
 
-const COMPENSATION_LABELS: Record<string, string> = {
-  [ACTIVITY.undoChargeCustomer]: 'Undo charge (refund)',
-  [ACTIVITY.undoPrepareShipment]: 'Undo shipment preparation',
-};
+const COMPENSATIONS: readonly string[] = [ACTIVITY.undoChargeCustomer, ACTIVITY.undoPrepareShipment];
 
 /** The items every order ships, sorted by id like the GetItems activity returns them. */
 export const ORDER_ITEMS: readonly Item[] = [...ITEMS].sort((a, b) => a.id - b.id);
@@ -56,8 +50,8 @@ export function mainSteps(facts: HistoryFacts, d: OrderDescription, ctx: StepCon
 
 export function compensationSteps(facts: HistoryFacts, d: OrderDescription): StepView[] {
   return facts.activities
-    .filter((a) => a.activityType in COMPENSATION_LABELS)
-    .map((a) => activityStep(a.activityType, COMPENSATION_LABELS[a.activityType] ?? a.activityType, a, d.pendingActivities));
+    .filter((a) => COMPENSATIONS.includes(a.activityType))
+    .map((a) => activityStep(a.activityType, ACTIVITY_LABELS[a.activityType] ?? a.activityType, a, d.pendingActivities));
 }
 
 function shipSteps(facts: HistoryFacts, d: OrderDescription, ctx: StepContext): StepView[] {
@@ -79,7 +73,7 @@ function shipSteps(facts: HistoryFacts, d: OrderDescription, ctx: StepContext): 
     if (!item) continue;
     const pending = d.pendingNexusOperations.find((p) => p.scheduledEventId === op.scheduledId);
     const step = closedStep(shipKey(item.id), shipLabel(item), op.state, op.failure);
-    if (pending && pending.attempt > 1) Object.assign(step, { state: 'retrying', attempt: pending.attempt, failure: pending.lastFailure });
+    if (pending && pending.attempt > 1) Object.assign(step, { state: 'retrying', attempt: pending.attempt, failure: plainFailureMessage(pending.lastFailure) });
     step.via = {
       kind: 'nexus',
       workflowId: shipmentWorkflowId(ctx.orderId, item.id),
@@ -99,7 +93,7 @@ function activityStep(key: string, label: string, rec: ActivityRecord | undefine
   const now = rec && pending.find((p) => p.activityId === rec.activityId && p.activityType === rec.activityType);
   if (now) {
     step.attempt = now.attempt;
-    step.failure = now.lastFailure;
+    step.failure = plainFailureMessage(now.lastFailure);
     step.nextAttemptAt = now.state === 'scheduled' ? now.nextAttemptAt : undefined;
     step.state = now.attempt > 1 || now.lastFailure ? 'retrying' : 'running';
   }

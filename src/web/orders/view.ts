@@ -17,6 +17,8 @@ import type { CodeLocation, FailureInfo, HistoryFacts } from './history.js';
 import { compensationSteps, mainSteps } from './steps.js';
 import { updateAnswerText } from '../update-answers.js';
 import type { StepContext, StepView } from './steps.js';
+import { statusPill } from './wording.js';
+import type { StatusPill } from './wording.js';
 
 export type OrderPhase = 'running' | 'completed' | 'failed' | 'terminated' | 'timed_out' | 'cancelled' | 'continued_as_new';
 
@@ -46,6 +48,8 @@ export interface OrderView {
   addressChanges: AddressChange[];
   /** Human in the loop: the workflow waits for UpdateOrder until `deadline` (epoch ms, when known). */
   awaitingAddress: { via: 'signal' | 'update'; deadline: number | undefined } | undefined;
+  /** Human in the loop: the wait's timer fired with no new address, so the order ships to the original one. */
+  addressTimedOut: { waitedSeconds: number } | undefined;
   /** The workflow task keeps failing (RecoverableFailure's bug): the order is stuck until a fix is deployed. */
   stuck: StuckView | undefined;
   /** A workflow task has waited a while for a worker: probably none is running. */
@@ -55,6 +59,8 @@ export interface OrderView {
   terminatedReason: string | undefined;
   startedAt: Date;
   closedAt: Date | undefined;
+  /** The pill next to the progress bar: what the order is doing, in a word or three. */
+  status: StatusPill;
 }
 
 export interface StuckView {
@@ -100,6 +106,9 @@ export function buildOrderView(
   const progress = phase === 'completed' ? PROGRESS.completed : Math.max(live.state?.progress ?? live.progress ?? 0, progressFromHistory(facts));
   const wft = d.pendingWorkflowTask;
   const stuck = running && (facts.taskFailure || (wft && wft.attempt > 1)) ? stuckView(d, facts) : undefined;
+  const compensations = compensationSteps(facts, d);
+  const awaitingAddress = running && !stuck ? awaiting(d, facts, live, steps, addressChanges, progress) : undefined;
+  const waitingForWorker = running && !!wft && !wft.started && wft.scheduledAt !== undefined && now - wft.scheduledAt > NO_WORKER_AFTER_MS;
   return {
     orderId: d.orderId,
     workflowId: d.workflowId,
@@ -112,18 +121,20 @@ export function buildOrderView(
     progress,
     orderStatus: d.orderStatus,
     steps,
-    compensations: compensationSteps(facts, d),
+    compensations,
     originalAddress,
     address: result?.address ?? live.state?.address ?? addressChanges.at(-1)?.address ?? originalAddress,
     addressChanges,
-    awaitingAddress: running && !stuck ? awaiting(d, facts, live, steps, addressChanges, progress) : undefined,
+    awaitingAddress,
+    addressTimedOut: addressTimedOut(d, facts, addressChanges),
     stuck,
-    waitingForWorker: running && !!wft && !wft.started && wft.scheduledAt !== undefined && now - wft.scheduledAt > NO_WORKER_AFTER_MS,
+    waitingForWorker,
     result,
     failure: close?.kind === 'failed' ? close.failure : undefined,
     terminatedReason: close?.kind === 'terminated' ? close.reason : undefined,
     startedAt: d.startTime,
     closedAt: d.closeTime,
+    status: statusPill({ phase, stuck, waitingForWorker, awaitingAddress, compensations, steps }),
   };
 }
 
@@ -210,6 +221,13 @@ function awaiting(
   const timer = facts.timers[STEP_TIMERS];
   if (progress < PROGRESS.charged || timer?.state !== 'started') return undefined;
   return { via, deadline: timer.startedAt + timer.fireAfterMs };
+}
+
+/** The wait's timer fired and no address came: the order ships to the one it was placed with. */
+function addressTimedOut(d: OrderDescription, facts: HistoryFacts, changes: AddressChange[]): OrderView['addressTimedOut'] {
+  if (!d.scenario || !HUMAN_CHANNEL[d.scenario] || changes.length > 0) return undefined;
+  const timer = facts.timers[STEP_TIMERS];
+  return timer?.state === 'fired' ? { waitedSeconds: Math.round(timer.fireAfterMs / 100) / 10 } : undefined;
 }
 
 /** Timers of the contract flow before the human wait: one after each of the first three steps. */
