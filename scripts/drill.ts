@@ -17,6 +17,10 @@ import { startLocalStack, type LocalStack } from './lib/local-stack.js';
 import { ROOT } from './lib/stack.js';
 
 const say = (line: string): void => console.log(`[drill] ${line}`);
+/** The supervisor's lines about crashes and restarts, as `npm start` prints them (not the server's log), and a retried start-up. */
+const supervisorSays = (line: string): void => {
+  if (/^The .*(stopped unexpectedly|is back|could not start again)|^Start-up failed/.test(line)) say(`    ${line}`);
+};
 /** Fast enough to finish in minutes, slow enough that kills land mid-order. */
 const PACE = { timeScale: 0.2, humanWaitSeconds: 3 };
 
@@ -45,7 +49,7 @@ async function main(): Promise<void> {
     say('Starting the demo on free ports under its supervisor (persistent server state in a temporary directory, payment ledger on)...');
     // The RecoverableFailure fix is deployed so that scenario ends by itself like the others. Error logs only:
     // the in-process gateway would otherwise print each refused call of the key drill, which reports them itself.
-    ls = await startLocalStack({ persistent: true, supervise: true, env: { ORDER_DEMO_LEDGER_FILE: ledger, ORDER_DEMO_FIX_DEPLOYED: 'true', LOG_LEVEL: 'error' } });
+    ls = await startLocalStack({ persistent: true, supervise: true, say: supervisorSays, env: { ORDER_DEMO_LEDGER_FILE: ledger, ORDER_DEMO_FIX_DEPLOYED: 'true', LOG_LEVEL: 'error' } });
     cliPath = (await ensureCli({ root: ROOT, explicitPath: ls.config.devServer.cliPath, say: () => undefined })).path;
     for (const [title, drill] of STACK_DRILLS) {
       say(`Drill: ${title}`);

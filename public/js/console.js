@@ -1,7 +1,10 @@
 /*
  * The console's only script of its own (CSP: scripts from this origin only, no inline code).
  * Countdowns to a workflow's own deadline: elements carry data-deadline (epoch ms) and are re-scanned on
- * every tick, so elements swapped in later by htmx or the SSE stream need no wiring.
+ * every tick, so elements swapped in later by htmx or the SSE stream need no wiring. Optional wording:
+ * data-deadline-format ("next attempt in {s} s"; default "{s} s"), data-deadline-done (the text once the
+ * time is up; default "no time: shipping now"), data-deadline-urgent (seconds left from which the
+ * countdown turns red; default 10, 0 never).
  */
 (function () {
   'use strict';
@@ -14,9 +17,12 @@
       var deadline = Number(el.getAttribute('data-deadline'));
       if (!deadline) continue;
       var left = Math.max(0, Math.ceil((deadline - now) / 1000));
-      var text = left > 0 ? left + ' s' : 'no time: shipping now';
+      var format = el.getAttribute('data-deadline-format') || '{s} s';
+      var done = el.getAttribute('data-deadline-done') || 'no time: shipping now';
+      var text = left > 0 ? format.replace('{s}', String(left)) : done;
       if (el.textContent !== text) el.textContent = text;
-      el.classList.toggle('countdown-urgent', left <= 10);
+      var urgent = el.hasAttribute('data-deadline-urgent') ? Number(el.getAttribute('data-deadline-urgent')) : 10;
+      el.classList.toggle('countdown-urgent', left <= urgent && urgent > 0);
     }
   }
 

@@ -87,8 +87,8 @@ export async function keyOutageDrill(ls: LocalStack, o: KeyOutageOptions): Promi
       `${restartsDuring ? `worker process died and was restarted ${restartsDuring} times by the supervisor` : 'worker process kept running'}` +
         ` (${states}; ${view.refusedPolls} refused polls, ${view.reportedNotPolling ? 'reported not polling' : 'never reported not polling'}` +
         `${view.unreachable ? `, control channel unreachable ${view.unreachable} times` : ''})`,
-      pollingIn === undefined ? 'not polling after the new key' : `polling ${pollingIn.toFixed(1)} s after the new key`,
-      allDone === undefined ? 'not every order ended' : `every order done ${allDone.toFixed(1)} s after it`,
+      `new key: ${pollingIn === undefined ? 'not polling again' : `polling again in ${pollingIn.toFixed(1)} s`}, ` +
+        `${allDone === undefined ? 'not every order ended' : `every order done in ${allDone.toFixed(1)} s`}`,
     ],
     problems,
     recovery: { back: [pollingIn], moving: [secondsBetween(rotatedAt, moving)] },

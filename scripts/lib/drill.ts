@@ -133,9 +133,11 @@ export async function consoleKillDrill(ls: LocalStack, o: ConsoleKillOptions): P
     o.say(`  console SIGKILLed under ${o.viewers} viewers`);
     const back = await partBack(supervisor, 'web', kill);
     if (back === undefined) problems.push('the supervisor did not bring the console back within 90 s');
-    const firstAfterKill = () => viewers.map((v) => v.events.find((e) => e.at > kill.at)?.at);
-    await until(() => firstAfterKill().every((at) => at !== undefined), 60_000);
-    const seen = firstAfterKill();
+    // Events from after the new console was ready: one still in a socket buffer of the killed one is not a reconnection.
+    const since = back ?? kill.at;
+    const firstFromNew = () => viewers.map((v) => v.events.find((e) => e.at > since)?.at);
+    await until(() => firstFromNew().every((at) => at !== undefined), 60_000);
+    const seen = firstFromNew();
     const moving = seen.every((at) => at !== undefined) ? Math.max(...(seen as number[])) : undefined;
     const ends = await Promise.all(viewers.map((v) => within(v.done, SETTLE_MS, 'no done event')));
     const reconnected = viewers.filter((v) => v.connections >= 2).length;

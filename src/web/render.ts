@@ -5,8 +5,12 @@
  */
 import { Eta } from 'eta';
 import type { HealthState } from '../temporal/client.js';
+import type { FailureInfo } from './orders/history.js';
 import type { StepState } from './orders/steps.js';
-import type { OrderPhase } from './orders/view.js';
+import type { OrderPhase, OrderView } from './orders/view.js';
+import { NEXT_ATTEMPT_DUE, NEXT_ATTEMPT_FORMAT, failureWords, nextAttemptWords, phaseLabel, statusLabel, stepStateLabel } from './orders/wording.js';
+import type { FailureWords } from './orders/wording.js';
+import { whatHappened } from './scenarios.js';
 import { orderStatusQuery, temporalUiLinks } from './temporal-ui.js';
 
 export interface ViewHelpers {
@@ -16,10 +20,17 @@ export interface ViewHelpers {
   orderStatusListUrl(namespace: string, orderStatus: string): string | undefined;
   /** Local date and time, readable from the back of the room. */
   time(value: Date | undefined): string;
-  stepStateLabel(state: StepState): string;
+  /** "Done", "Retrying"...; a compensation's as an undo ("Undone"). */
+  stepStateLabel(state: StepState, undo?: boolean): string;
   phaseLabel(phase: OrderPhase): string;
-  /** RUNNING, TIMED_OUT... as "Running", "Timed out". */
+  /** RUNNING, TIMED_OUT, TimedOut... as "Running", "Timed out". */
   statusLabel(status: string): string;
+  /** A workflow failure in plain words: what failed and why. */
+  failureWords(failure: FailureInfo): FailureWords;
+  /** "next attempt in N s" until an activity's retry (epoch ms), and the wording console.js counts it down with. */
+  nextAttempt(at: number): { text: string; format: string; due: string };
+  /** "What just happened" on the outcome card of an order that ended as its scenario does. */
+  whatHappened(v: OrderView): string | undefined;
   /** "12 s ago", "3 min ago": for figures that refresh while the room watches. */
   ago(value: Date | string | null | undefined): string;
 }
@@ -37,15 +48,6 @@ export interface Views {
   partial(name: string, data: Record<string, unknown>): string;
 }
 
-const STEP_LABELS: Record<StepState, string> = {
-  pending: 'Not started', running: 'Running', retrying: 'Retrying', completed: 'Done', failed: 'Failed',
-  'timed-out': 'Timed out', cancelled: 'Cancelled', terminated: 'Terminated',
-};
-const PHASE_LABELS: Record<OrderPhase, string> = {
-  running: 'Running', completed: 'Completed', failed: 'Failed', terminated: 'Terminated', timed_out: 'Timed out',
-  cancelled: 'Cancelled', continued_as_new: 'Continued as new',
-};
-
 export function createViews(viewsDir: string, uiUrl: string | undefined): Views {
   const eta = new Eta({ views: viewsDir, cache: true, autoEscape: true });
   const ui = temporalUiLinks(uiUrl);
@@ -53,12 +55,12 @@ export function createViews(viewsDir: string, uiUrl: string | undefined): Views 
     workflowUrl: (namespace, workflowId, runId) => ui.workflow(namespace, workflowId, runId),
     orderStatusListUrl: (namespace, orderStatus) => ui.workflowList(namespace, orderStatusQuery(orderStatus)),
     time: (value) => (value ? value.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' }) : ''),
-    stepStateLabel: (state) => STEP_LABELS[state],
-    phaseLabel: (phase) => PHASE_LABELS[phase],
-    statusLabel: (status) => {
-      const words = status.toLowerCase().replace(/_/g, ' ');
-      return words.charAt(0).toUpperCase() + words.slice(1);
-    },
+    stepStateLabel,
+    phaseLabel,
+    statusLabel,
+    failureWords,
+    nextAttempt: (at) => ({ text: nextAttemptWords(at, Date.now()), format: NEXT_ATTEMPT_FORMAT, due: NEXT_ATTEMPT_DUE }),
+    whatHappened: (v) => whatHappened(v.scenario, v.phase, { addressTimedOut: v.addressTimedOut }),
     ago: (value) => {
       if (!value) return '';
       const seconds = Math.max(0, Math.round((Date.now() - new Date(value).getTime()) / 1000));

@@ -99,8 +99,9 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
     maxBackoffMs: options.backoff?.maxMs,
   });
   // The other variant now, while nobody waits for it: a Deploy fix (or Restore the bug) click then swaps at once.
-  bundles(ordersEntry(!fixed)).catch((err: unknown) =>
-    logger.warn('Bundling the other workflow code failed; a redeploy will try again', { error: err as Error }),
+  bundles(ordersEntry(!fixed)).then(
+    () => logger.debug('Other workflow code ready: a redeploy swaps at once', { fixedRecoverableFailure: !fixed }),
+    (err: unknown) => logger.warn('Bundling the other workflow code failed; a redeploy will try again', { error: err as Error }),
   );
 
   // One redeploy at a time, each deciding from the code the previous one left.

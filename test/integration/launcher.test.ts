@@ -211,6 +211,8 @@ describe('npm start', { timeout: 300_000 }, () => {
       expect(killed.status).toBe(200);
       expect(await killed.text()).toContain('The orders worker was killed.');
       const down = await (await fetch(`${consoleUrl}/durability?orderId=778002`)).text();
+      // The refresh answers the live region alone (it replaces itself; a whole panel would nest).
+      expect(down.trim()).toMatch(/^<div id="durability-live"/);
       expect(down).toContain('data-testid="worker-down"');
       expect(down).toContain('data-testid="part-orders-worker" data-state="stopped"');
       const startedAgain = await post(consoleUrl, '/durability/start-worker', 'orderId=778002');

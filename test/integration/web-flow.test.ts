@@ -4,8 +4,10 @@
  * on a bug and recover when the fix is deployed.
  */
 import { readFileSync } from 'node:fs';
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIMULATED_BUG_MESSAGE } from '../../src/temporal/contract.js';
+import { API_FAILURE_MESSAGE, SIMULATED_BUG_MESSAGE } from '../../src/temporal/contract.js';
+import { SCENARIO_CARDS } from '../../src/web/scenarios.js';
 import { testConfig } from '../support/env.js';
 import { FAST, newOrderId, resultOf, startTestWorkers, waitFor } from '../support/workers.js';
 import type { TestWorkers } from '../support/workers.js';
@@ -26,6 +28,7 @@ afterAll(async () => {
 const idOf = (workflowId: string) => workflowId.slice('order-'.length);
 const page = async (orderId: string) => (await web.get(`/orders/${orderId}`)).text();
 const htmx = { 'HX-Request': 'true' };
+const happened = (scenario: string) => SCENARIO_CARDS.find((card) => card.name === scenario)?.happened;
 
 describe('orders that end well', () => {
   it('streams a HappyPath order from start to the confirmation, then closes the stream', async () => {
@@ -52,6 +55,10 @@ describe('orders that end well', () => {
     const html = await page(orderId);
     expect(testid(html, 'tracking-id')).toBe(trackingId);
     expect(html).toContain('data-testid="place-another"');
+    expect(testid(html, 'what-happened')).toBe(`What just happened. ${happened('HappyPath')}`);
+    expect(testidAttr(html, 'order-phase', 'data-status')).toBe('completed');
+    expect(testid(html, 'order-phase')).toBe('Completed');
+    expect(testidAttr(html, 'progress', 'data-tone')).toBe('ok');
     for (const step of ['CheckFraud', 'PrepareShipment', 'ChargeCustomer', 'ShipOrder-654300', 'ShipOrder-654321', 'ShipOrder-654322']) {
       expect(testidAttr(html, `step-${step}`, 'data-state'), step).toBe('completed');
     }
@@ -63,6 +70,29 @@ describe('orders that end well', () => {
     const html = await page(idOf(handle.workflowId));
     expect(testidAttr(html, 'outcome', 'data-outcome')).toBe('completed');
     expect(testid(html, 'attempt-ChargeCustomer')).toBe('attempt 5');
+    expect(testid(html, 'what-happened')).toBe(`What just happened. ${happened('APIFailure')}`);
+  });
+
+  it('while ChargeCustomer waits to retry: "Retrying", the last failure and "next attempt in N s" to the server\'s own schedule (APIFailure)', async () => {
+    // Demo pace: the retries wait 1, 2, 4 and 8 s, long enough to read the page during one.
+    const handle = await workers.startOrder('APIFailure', { TimeScale: 1 });
+    const orderId = idOf(handle.workflowId);
+    const pending = async () => (await handle.describe()).raw.pendingActivities?.find((a) => a.activityType?.name === 'ChargeCustomer');
+    // The page and describe() read until they agree on one wait: the page's countdown is the pending retry's schedule.
+    const { html, retry } = await waitFor(
+      async () => ({ html: await page(orderId), retry: await pending() }),
+      ({ html, retry }) => html.includes('data-testid="next-attempt-ChargeCustomer"') && retry?.nextAttemptScheduleTime != null &&
+        Number(testidAttr(html, 'next-attempt-ChargeCustomer', 'data-deadline')) === optionalTsToMs(retry.nextAttemptScheduleTime),
+      'a page showing the pending retry',
+    );
+    expect(testidAttr(html, 'step-ChargeCustomer', 'data-state')).toBe('retrying');
+    expect(testid(html, 'attempt-ChargeCustomer')).toBe(`attempt ${retry!.attempt}`);
+    expect(testid(html, 'failure-ChargeCustomer')).toBe(`Last failure: ${API_FAILURE_MESSAGE}`);
+    expect(testid(html, 'next-attempt-ChargeCustomer')).toMatch(/^next attempt (in \d+ s|any moment now)$/);
+    expect(testidAttr(html, 'next-attempt-ChargeCustomer', 'data-deadline-format')).toBe('next attempt in {s} s');
+    expect(testidAttr(html, 'order-phase', 'data-status')).toBe('retrying');
+    expect(testid(html, 'order-phase')).toBe('Retrying');
+    await handle.terminate('test over');
   });
 
   it('shows the OrderStatus search attribute (AdvancedVisibility)', async () => {
@@ -90,11 +120,21 @@ describe('an order that fails', () => {
     await expect(handle.result()).rejects.toThrow();
     const html = await page(idOf(handle.workflowId));
     expect(testidAttr(html, 'outcome', 'data-outcome')).toBe('failed');
-    expect(testid(html, 'failure-message')).toMatch(/declined.*InvalidCreditCard/);
+    // What failed and why, in plain words: the step and the card's error, not the SDK's "Activity task failed".
+    expect(testid(html, 'failure-message')).toBe('Charge customer failed: Invalid credit card number: the payment was declined InvalidCreditCard');
+    expect(testid(html, 'failure-why')).toBe('The error (InvalidCreditCard) is marked non-retryable, so Temporal did not try again.');
+    expect(html).not.toContain('Activity task failed');
     expect(testidAttr(html, 'step-ChargeCustomer', 'data-state')).toBe('failed');
+    // Undo steps read as undos, not as green "Done".
     expect(testidAttr(html, 'step-UndoChargeCustomer', 'data-state')).toBe('completed');
+    expect(testid(html, 'step-state-UndoChargeCustomer')).toBe('Undone');
     expect(testidAttr(html, 'step-UndoPrepareShipment', 'data-state')).toBe('completed');
-    expect(testid(html, 'compensations-summary')).toMatch(/Undo charge.*Undo shipment preparation/);
+    expect(html).toMatch(/class="step step-completed step-undo" data-testid="step-UndoChargeCustomer"/);
+    expect(testid(html, 'compensations-summary')).toBe('Undo charge (refund): Undone Undo shipment preparation: Undone');
+    // A red bar and a red pill.
+    expect(testidAttr(html, 'progress', 'data-tone')).toBe('danger');
+    expect(testidAttr(html, 'order-phase', 'data-status')).toBe('failed');
+    expect(testid(html, 'what-happened')).toBe(`What just happened. ${happened('NonRecoverableFailure')}`);
   });
 });
 
@@ -119,6 +159,8 @@ describe('a person in the loop', () => {
     const handle = await workers.startOrder('HumanInLoopUpdate', { HumanWaitSeconds: 60 });
     const orderId = idOf(handle.workflowId);
     const html = await waiting(orderId);
+    expect(testidAttr(html, 'order-phase', 'data-status')).toBe('waiting-for-you');
+    expect(testid(html, 'order-phase')).toBe('Waiting for you');
     const deadline = Number(testidAttr(html, 'countdown', 'data-deadline'));
     expect(deadline - Date.now()).toBeGreaterThan(40_000);
     expect(deadline - Date.now()).toBeLessThan(65_000);
@@ -126,9 +168,13 @@ describe('a person in the loop', () => {
     const updates = () => metricValue(web.metrics, 'temporal_calls_total', { method: 'updateWorkflow' });
     const blank = await (await web.post(`/orders/${orderId}/address`, { address: '  ' }, htmx)).text();
     expect(testid(blank, 'address-error')).toMatch(/Enter an address/);
+    // The console's own check, not the workflow's.
+    expect(blank).not.toContain('address-rejected-by');
     expect(await updates()).toBe(0);
 
     const rejected = await (await web.post(`/orders/${orderId}/address`, { address: 'Elm <Street>' }, htmx)).text();
+    // The workflow's own validator said no, and the page says it was the workflow.
+    expect(testid(rejected, 'address-rejected-by')).toBe("The workflow's update validator rejected this address:");
     expect(testid(rejected, 'address-error')).toBe('Address must start with a digit');
     expect(testidAttr(rejected, 'new-address-input', 'value')).toBe('Elm &lt;Street&gt;');
     expect(await updates()).toBe(1);
@@ -183,7 +229,11 @@ describe('a person in the loop', () => {
     const { address } = await resultOf(handle);
     const late = await (await web.post(`/orders/${idOf(handle.workflowId)}/address`, { address: '8 Late Ln' }, htmx)).text();
     expect(testid(late, 'address-error')).toMatch(/not waiting for a new address/);
-    expect(testid(await page(idOf(handle.workflowId)), 'final-address')).toBe(address);
+    const html = await page(idOf(handle.workflowId));
+    expect(testid(html, 'final-address')).toBe(address);
+    // The wait's timer fired: the room is told, and the outcome names the feature it showed.
+    expect(testid(html, 'address-timed-out')).toBe('Timer fired: no new address within 0.2 s, so it shipped to the original address.');
+    expect(testid(html, 'what-happened')).toMatch(/^What just happened\. Durable timers: the workflow waited 0\.2 s for a person/);
   });
 });
 
@@ -197,6 +247,8 @@ describe('a workflow stuck on a bug (RecoverableFailure)', () => {
     expect(testid(html, 'retry-every')).toBe('2 s');
     expect(testid(html, 'stuck-title')).toBe('Stuck: a bug in the workflow code');
     expect(testidAttr(html, 'order-phase', 'data-phase')).toBe('running');
+    expect(testidAttr(html, 'order-phase', 'data-status')).toBe('stuck');
+    expect(testid(html, 'order-phase')).toBe('Stuck: bug in the code');
     // Any worker: no button without our control channel, and more than one way to deploy the fixed code.
     expect(html).not.toContain('data-testid="deploy-fix"');
     expect(testid(html, 'deploy-fix-manual')).toMatch(/ORDER_DEMO_FIX_DEPLOYED=true npm start.*another language/);

@@ -106,15 +106,17 @@ describe('rotating the orders worker\'s API key without a restart', () => {
   });
 
   it('builds both workflow bundles at start-up, so Deploy fix and Restore the bug never bundle; a repeat changes nothing', async () => {
+    // Bundles come from the disk cache when the code is unchanged, else webpack ("Workflow bundle created").
     const bundled = () => worker.output.filter((line) => line.includes('Workflow bundle created')).length;
-    await eventually('the worker to bundle the fixed code as well', () => bundled() === 2);
+    await eventually('the worker to have the fixed code ready as well', () => worker.output.some((line) => line.includes('Other workflow code ready')));
+    const before = bundled();
     expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: true });
     expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: false });
     expect(reported.filter((m) => m.type === 'worker-state').at(-1)).toEqual({ type: 'worker-state', apiKey: current.key, fixDeployed: true });
     expect(await control.restoreBug()).toEqual({ fixDeployed: false, changed: true });
     expect(await control.restoreBug()).toEqual({ fixDeployed: false, changed: false });
     expect(reported.filter((m) => m.type === 'worker-state').at(-1)).toMatchObject({ fixDeployed: false });
-    expect(bundled()).toBe(2);
+    expect(bundled()).toBe(before);
     await eventually('the redeployed worker to poll', async () => (await control.status()).polling === true);
     expect(await control.status()).toMatchObject({ workerState: 'RUNNING', fixDeployed: false });
   });

@@ -17,7 +17,7 @@ export function durabilityRoutes(ctx: RouteContext): Hono {
   return new Hono()
     .get('/durability', async (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.html(ctx.views.partial('durability', { panel: await readPanel(ctx.supervisor), orderId: orderOf(c.req.query('orderId')) }));
+      return c.html(ctx.views.partial('durability-live', { panel: await readPanel(ctx.supervisor), orderId: orderOf(c.req.query('orderId')) }));
     })
     .post('/durability/:action', formOnly, async (c) => {
       const action = c.req.param('action');

@@ -61,8 +61,8 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
         if (outcome.accepted) return respond({ value, answer: updateAnswerText(outcome.message, value) });
         // A worker that registers its handler only when the wait begins (Go's) does not know the update yet.
         if (isUnknownUpdate(outcome.message)) return respond({ value, retry: UPDATE_NOT_OPEN_YET });
-        // A rejection is the workflow's validator speaking: show its words next to the field.
-        return respond({ value, error: outcome.message });
+        // A rejection is the workflow's validator speaking: its words next to the field, said to be its.
+        return respond({ value, error: outcome.message, rejectedBy: 'validator' });
       } catch (err) {
         ctx.logger.warn('Address change failed', { orderId, error: err as Error });
         return respond({ value, error: `The address could not be sent: ${temporalProblem(err)}` });

@@ -19,11 +19,15 @@ import { MAX_ADDRESS_LENGTH } from '../validate.js';
 export interface AddressFormState {
   value: string;
   error?: string;
+  /** The error is the workflow's update validator rejecting the address, in its own words. */
+  rejectedBy?: 'validator';
 }
 
-export function orderData(ctx: Pick<RouteContext, 'workerControl' | 'logger'>, view: OrderView, address?: AddressFormState) {
+export function orderData(ctx: Pick<RouteContext, 'workerControl' | 'logger' | 'supervisor'>, view: OrderView, address?: AddressFormState) {
   return {
     v: view,
+    // Under npm start the supervisor runs the worker: the page points at its Start button, not at a terminal.
+    supervised: ctx.supervisor !== undefined,
     scenarioTitle: scenarioTitle(view.scenario),
     address: address ?? { value: view.address, error: undefined },
     maxAddress: MAX_ADDRESS_LENGTH,

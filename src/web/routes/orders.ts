@@ -1,22 +1,60 @@
 /**
  * Orders: POST /orders places one (then 303 to its page), GET /orders lists recent ones from
- * visibility, GET /orders/:orderId shows one (live through ./order-live.ts).
+ * visibility and GET /orders/rows refreshes that list in place, GET /orders/:orderId shows one (live
+ * through ./order-live.ts).
  */
 import { Hono } from 'hono';
 import { isScenario } from '../../temporal/contract.js';
 import { LIST_STATUSES } from '../../temporal/client.js';
-import type { ListStatus } from '../../temporal/client.js';
+import type { ListStatus, OrderSummary } from '../../temporal/client.js';
+import type { Scenario } from '../../temporal/contract.js';
 import type { RouteContext } from '../deps.js';
 import { renderError, renderPage, temporalProblem } from '../respond.js';
 import { SCENARIO_CARDS, scenarioTitle } from '../scenarios.js';
+import { sharedRead } from '../shared-read.js';
+import type { SharedRead } from '../shared-read.js';
 import { addressProblem, field, orderIdProblem, slowdownOf } from '../validate.js';
 import { renderHome } from './home.js';
 import { renderOrderPage } from './order-page.js';
 
 const RECENT_LIMIT = 50;
+/** Recent orders refreshes itself this often while a page shows it. */
+const REFRESH_SECONDS = 3;
+/** One visibility read per filter serves every open Recent orders page for this long. */
+const SHARED_READ_MS = 2000;
+
+interface ListFilter {
+  scenario: Scenario | undefined;
+  status: ListStatus | undefined;
+}
 
 export function ordersRoutes(ctx: RouteContext): Hono {
   const { client, metrics, logger } = ctx;
+  // Keyed by filter: at most (scenarios + 1) × (statuses + 1) entries, each holding one short list.
+  const reads = new Map<string, SharedRead<OrderSummary[]>>();
+  const recentOrders = (filter: ListFilter): Promise<OrderSummary[]> => {
+    const key = `${filter.scenario ?? ''}|${filter.status ?? ''}`;
+    let read = reads.get(key);
+    if (!read) {
+      read = sharedRead(() => client.listOrders({ ...filter, limit: RECENT_LIMIT }), SHARED_READ_MS);
+      reads.set(key, read);
+    }
+    return read.get();
+  };
+  /** The list's data for the page and for its refresh, or the reason it cannot be listed. */
+  const listData = async (filter: ListFilter) => {
+    const data = {
+      filter, scenarioTitle,
+      // The rows link into the Temporal UI, in the orders' namespace.
+      namespace: client.namespace,
+    };
+    try {
+      return { ...data, orders: await recentOrders(filter), error: undefined };
+    } catch (err) {
+      logger.warn('Could not list orders', { error: err as Error });
+      return { ...data, orders: [] as OrderSummary[], error: temporalProblem(err) };
+    }
+  };
   return new Hono()
     .post('/orders', async (c) => {
       const body = await c.req.parseBody();
@@ -39,24 +77,21 @@ export function ordersRoutes(ctx: RouteContext): Hono {
       return c.redirect(`/orders/${form.orderId}`, 303);
     })
     .get('/orders', async (c) => {
-      const scenario = c.req.query('scenario') || undefined;
-      const status = c.req.query('status') || undefined;
-      if (scenario !== undefined && !isScenario(scenario)) return renderError(ctx, c, 400, 'Unknown scenario', `There is no scenario called "${scenario}".`);
-      if (status !== undefined && !isListStatus(status)) {
-        return renderError(ctx, c, 400, 'Unknown status', `Status must be one of ${LIST_STATUSES.join(', ')}.`);
-      }
-      const data = {
-        title: 'Recent orders', nav: 'orders' as const, filter: { scenario, status }, scenarios: SCENARIO_CARDS, statuses: LIST_STATUSES, scenarioTitle,
-        // The rows link into the Temporal UI, in the orders' namespace.
-        namespace: client.namespace,
+      const filter = listFilter(c.req.query('scenario'), c.req.query('status'));
+      if ('problem' in filter) return renderError(ctx, c, 400, filter.problem.title, filter.problem.message);
+      const list = await listData(filter);
+      const page = {
+        title: 'Recent orders', nav: 'orders' as const, scenarios: SCENARIO_CARDS, statuses: LIST_STATUSES,
+        refreshSeconds: REFRESH_SECONDS, rowsUrl: rowsUrl(filter), ...list,
       };
-      try {
-        const orders = await client.listOrders({ scenario, status, limit: RECENT_LIMIT });
-        return renderPage(ctx, c, 'orders', { ...data, orders, error: undefined });
-      } catch (err) {
-        logger.warn('Could not list orders', { error: err as Error });
-        return renderPage(ctx, c, 'orders', { ...data, orders: [], error: temporalProblem(err) }, 503);
-      }
+      return renderPage(ctx, c, 'orders', page, list.error ? 503 : 200);
+    })
+    // The list's own refresh: the rows alone, same filter. A failed read is shown in place (htmx swaps no
+    // 5xx answer), and the next refresh puts the rows back.
+    .get('/orders/rows', async (c) => {
+      const filter = listFilter(c.req.query('scenario'), c.req.query('status'));
+      if ('problem' in filter) return c.text(filter.problem.message, 400);
+      return c.html(ctx.views.partial('orders-rows', await listData(filter)));
     })
     .get('/orders/:orderId', async (c) => {
       const orderId = c.req.param('orderId');
@@ -70,6 +105,29 @@ export function ordersRoutes(ctx: RouteContext): Hono {
         return renderError(ctx, c, 503, 'Order unavailable', `Order ${orderId} cannot be shown right now: ${temporalProblem(err)}`);
       }
     });
+}
+
+/** The list's filter from the query, or why it is not one. */
+function listFilter(
+  scenarioParam: string | undefined, statusParam: string | undefined,
+): ListFilter | { problem: { title: string; message: string } } {
+  const scenario = scenarioParam || undefined;
+  const status = statusParam || undefined;
+  if (scenario !== undefined && !isScenario(scenario)) {
+    return { problem: { title: 'Unknown scenario', message: `There is no scenario called "${scenario}".` } };
+  }
+  if (status !== undefined && !isListStatus(status)) {
+    return { problem: { title: 'Unknown status', message: `Status must be one of ${LIST_STATUSES.join(', ')}.` } };
+  }
+  return { scenario, status };
+}
+
+function rowsUrl(filter: ListFilter): string {
+  const query = new URLSearchParams();
+  if (filter.scenario) query.set('scenario', filter.scenario);
+  if (filter.status) query.set('status', filter.status);
+  const search = query.toString();
+  return search ? `/orders/rows?${search}` : '/orders/rows';
 }
 
 function isListStatus(value: string): value is ListStatus {
