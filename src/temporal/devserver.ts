@@ -96,7 +96,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       tail.push(line);
       if (tail.length > 20) tail.shift();
       // Only real errors reach the presenter; the server's own shutdown chatter (dial warnings) does not.
-      if (!stopping && /level=(ERROR|FATAL)|panic:/.test(line)) options.onLog?.(line);
+      // A client that went away mid-poll (a worker killed on purpose) is logged as an error by the server:
+      // noise for the presenter, who just watched it happen.
+      if (!stopping && /level=(ERROR|FATAL)|panic:/.test(line) && !/context canceled/.test(line)) options.onLog?.(line);
     }
   };
   child.stdout?.on('data', collect);
