@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { orderWorkflowId, type Scenario } from '../../src/temporal/contract.js';
 import { checkOrders, DRILL_SCENARIOS, newOrderId, type DrillOrder } from './drill-orders.js';
-import { alive, commandLine, descendants, partPid } from './drill-procs.js';
+import { alive, commandLine, descendants, partPid } from '../../src/process/procs.js';
 import { firstTime, movingAgain, secondsBetween } from './drill-recovery.js';
 import { drillResult, SETTLE_MS, type DrillResult, type Say } from './drill-report.js';
 import { freePortsEnv } from './local-stack.js';

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { alive, commandLine } from '../process/procs.js';
 
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
@@ -181,24 +182,6 @@ function readPid(file: string): number | undefined {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The command line of a process (Linux), to tell our leftover server from an unrelated process that reused its pid. */
-function commandLine(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Stops a dev server of this state file left running by a launcher that could not stop it (SIGKILL on a
  * system without setpriv, or a killed process group). Returns its pid when there was one.
@@ -207,8 +190,7 @@ export async function stopLeftoverDevServer(dbFile: string): Promise<number | un
   const pidFile = pidFileOf(dbFile);
   const pid = readPid(pidFile);
   if (!pid) return undefined;
-  const cmd = commandLine(pid);
-  if (!alive(pid) || (cmd !== undefined && !cmd.includes(dbFile))) {
+  if (!alive(pid) || !commandLine(pid).includes(dbFile)) {
     rmSync(pidFile, { force: true });
     return undefined;
   }

@@ -28,7 +28,7 @@ export function startupStage({ fixDeployed, pollFailures }: { fixDeployed: boole
   let refusal: unknown;
   let failure: WorkerFailure | undefined;
   let connectWith: ((key: string) => Promise<void>) | undefined;
-  const problem = (): string => failure?.detail ?? 'Not polling yet: the worker is starting (connecting, making its Temporal Worker).';
+  const problem = (): string => failure?.detail ?? 'The worker is starting (connecting, making its Temporal Worker).';
   const notYet = (): Promise<never> =>
     Promise.reject(new Error(failure ? 'The worker has no key the server accepts yet: hand it one first.' : 'The worker is still starting: try again in a moment.'));
 
@@ -48,7 +48,7 @@ export function startupStage({ fixDeployed, pollFailures }: { fixDeployed: boole
     awaitKey(err, connect) {
       refusal = err;
       const error = grpcStatusName(err);
-      failure = { error, since: new Date().toISOString(), attempts: 0, detail: `Not polling: the server refused its API key at start-up (${error}); hand it a new key.` };
+      failure = { error, since: new Date().toISOString(), attempts: 0, detail: `The server refused its API key at start-up (${error}); hand it a new key.` };
       return new Promise((resolve) => {
         connectWith = async (key) => {
           const connection = await connect(key);

@@ -87,11 +87,11 @@ export async function checkReadiness(sources: ReadinessSources): Promise<Readine
   const recentFailure = lastFailure !== undefined && now() - lastFailure < POLL_FAILURE_WINDOW_MS && !pollsOpen;
   const reason =
     worker !== 'RUNNING'
-      ? problem!
+      ? notPolling(problem!)
       : server !== 'ok'
         ? `The Temporal server did not answer this worker (${server}).`
         : !polling
-          ? `Not polling: ${problem}`
+          ? notPolling(problem!)
           : recentFailure
             ? `The worker's polls failed within the last ${POLL_FAILURE_WINDOW_MS / 1000} s.`
             : undefined;
@@ -103,7 +103,12 @@ function notRunning(state: WorkerState, failure: WorkerFailure | undefined): str
   if (!failure) return `The worker is ${state}, not polling.`;
   if (failure.detail) return failure.detail;
   const tries = failure.attempts === 0 ? '' : ` (${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'} failed so far)`;
-  return `Not polling: its Temporal Worker failed (${failure.error}) at ${failure.since}; the worker is making a new one${tries} and polls again once the server accepts it.`;
+  return `Its Temporal Worker failed (${failure.error}) and stopped polling; the worker makes a new one every few seconds${tries} and polls again once the server accepts it.`;
+}
+
+/** "Not polling: its polls are refused...": a problem sentence as a readiness reason. */
+function notPolling(problem: string): string {
+  return problem.startsWith('The worker is ') ? problem : `Not polling: ${problem.charAt(0).toLowerCase()}${problem.slice(1)}`;
 }
 
 export function healthRoutes(sources: ReadinessSources): Hono {

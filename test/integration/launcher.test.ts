@@ -4,11 +4,12 @@
  * every process on Ctrl-C, and explain a taken port or an unreachable server in one paragraph.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { alive, commandLine, descendants } from '../../src/process/procs.js';
 import { probePort } from '../../src/temporal/devserver.js';
 import { freePortsEnv as freePorts, portsOf } from '../../scripts/lib/local-stack.js';
 import { eventually } from '../support/capture.js';
@@ -59,43 +60,6 @@ function partsOf(launcherPid: number): Record<'orders' | 'shipping' | 'web' | 't
     else if (cmd.includes('start-dev')) found.temporal = pid;
   }
   return found as ReturnType<typeof partsOf>;
-}
-
-function commandLine(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return '';
-  }
-}
-
-function parentOf(pid: number): number | undefined {
-  try {
-    // The command name may hold spaces or parentheses: the fields after the last ')' are fixed.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-function descendants(root: number): number[] {
-  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
-  const out: number[] = [];
-  const walk = (parent: number): void => {
-    for (const pid of pids) if (parentOf(pid) === parent) (out.push(pid), walk(pid));
-  };
-  walk(root);
-  return out;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function ctrlC(run: Launch): Promise<void> {

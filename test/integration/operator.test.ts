@@ -74,7 +74,7 @@ describe('operator page', () => {
       status: async (): Promise<WorkerStatus> => ({
         apiKey: null, pollRejections: { count: 0, lastAt: null }, fixDeployed: false, identity: workers.orders.identity, polling,
         workerState: polling ? 'RUNNING' : 'FAILED',
-        pollingProblem: polling ? null : 'Not polling: its Temporal Worker failed (UNAUTHENTICATED); the worker is making a new one.',
+        pollingProblem: polling ? null : 'Its Temporal Worker failed (UNAUTHENTICATED) and stopped polling; the worker makes a new one every few seconds.',
       }),
       setApiKey: () => Promise.reject(new Error('not here')),
       revokeApiKey: () => Promise.reject(new Error('not here')),

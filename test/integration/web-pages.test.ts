@@ -202,6 +202,56 @@ describe('recent orders', () => {
     expect(testidAttr(html, `ui-link-order-${orderId}`, 'href')).toBe(`${inject('temporalUiUrl')}/namespaces/default/workflows/order-${orderId}/${runId}/history`);
     const completed = await (await web.get('/orders?scenario=ChildWorkflow&status=Completed')).text();
     expect(completed).not.toContain(`order-row-order-${orderId}`);
+    // Status names as people say them.
+    expect(testid(html, `status-order-${orderId}`)).toBe('Running');
+    expect(html).toMatch(/<option value="TimedOut"\s*>Timed out<\/option>/);
+    expect(html).toMatch(/<option value="Canceled"\s*>Cancelled<\/option>/);
+  });
+
+  it('refreshes itself with the same filter: the page polls /orders/rows, which answers the rows alone', async () => {
+    const orderId = newOrderId();
+    await web.post('/orders', { scenario: 'NexusOperation', orderId, address: DEFAULT_ADDRESS });
+    const html = await (await web.get('/orders?scenario=NexusOperation&status=Running')).text();
+    expect(testidAttr(html, 'orders-rows', 'hx-get')).toBe('/orders/rows?scenario=NexusOperation&amp;status=Running');
+    expect(testidAttr(html, 'orders-rows', 'hx-trigger')).toMatch(/^every \d+s$/);
+    expect(testidAttr(await (await web.get('/orders')).text(), 'orders-rows', 'hx-get')).toBe('/orders/rows');
+
+    const rows = await waitFor(
+      async () => (await web.get('/orders/rows?scenario=NexusOperation&status=Running', { 'HX-Request': 'true' })).text(),
+      (page) => page.includes(`order-row-order-${orderId}`),
+      'the new order in the refreshed rows',
+    );
+    // The rows alone, with the page's links; no layout around them.
+    expect(rows).not.toContain('<html');
+    expect(rows).not.toContain('orders-filter');
+    expect(testid(rows, `status-order-${orderId}`)).toBe('Running');
+    expect(testidAttr(rows, `ui-link-order-${orderId}`, 'href')).toMatch(new RegExp(`/namespaces/default/workflows/order-${orderId}/`));
+    const other = await (await web.get('/orders/rows?scenario=NexusOperation&status=Completed')).text();
+    expect(other).not.toContain(`order-row-order-${orderId}`);
+    expect((await web.get('/orders/rows?status=Sideways')).status).toBe(400);
+  });
+
+  it('serves a room of open Recent orders pages from one visibility read', async () => {
+    const lists = () => metricValue(web.metrics, 'temporal_calls_total', { method: 'listWorkflows' });
+    const before = await lists();
+    // A filter no other test reads, so nothing is cached for it yet.
+    const pages = await Promise.all(Array.from({ length: 8 }, () => web.get('/orders/rows?scenario=APIKeyRotation&status=TimedOut')));
+    expect(pages.map((res) => res.status)).toEqual(Array(8).fill(200));
+    expect(await lists()).toBe(before + 1);
+  });
+});
+
+describe('an order no worker picks up', () => {
+  it('says "Waiting for a worker" in its status pill', async () => {
+    const orderId = newOrderId();
+    await web.post('/orders', { scenario: 'HappyPath', orderId, address: DEFAULT_ADDRESS });
+    const html = await waitFor(
+      async () => (await web.get(`/orders/${orderId}`)).text(),
+      (page) => testidAttr(page, 'order-phase', 'data-status') === 'waiting-for-worker',
+      'the pill saying no worker takes the order',
+    );
+    expect(testid(html, 'order-phase')).toBe('Waiting for a worker');
+    expect(html).toContain('data-testid="no-worker-banner"');
   });
 });
 

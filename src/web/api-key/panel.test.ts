@@ -27,7 +27,7 @@ describe('pollState', () => {
       pollRejections: { count: 120, lastAt: iso(-90_000) },
       polling: false,
       workerState: 'FAILED',
-      pollingProblem: 'Not polling: its Temporal Worker failed (UNAUTHENTICATED)',
+      pollingProblem: 'Its Temporal Worker failed (UNAUTHENTICATED) and stopped polling.',
     };
     const fresh = key({ lastAcceptedAt: iso(-1_000), rejectedRecently: 0, lastRejectedAt: iso(-95_000) });
     expect(pollState(failed, fresh, T)).toMatchObject({ verdict: 'not-polling', rejecting: false, workerState: 'FAILED', problem: failed.pollingProblem });
@@ -73,12 +73,12 @@ describe('the API key status partial', () => {
     expect(polling).toMatch(/data-state="accepted"/);
     expect(polling).toContain('badge-completed">Accepted');
 
-    const failed = render({ apiKey, pollRejections: noRejections, polling: false, workerState: 'FAILED', pollingProblem: 'Not polling: its Temporal Worker failed (UNAUTHENTICATED).' });
+    const failed = render({ apiKey, pollRejections: noRejections, polling: false, workerState: 'FAILED', pollingProblem: 'Its Temporal Worker failed (UNAUTHENTICATED) and stopped polling.' });
     expect(failed).toMatch(/data-state="not-polling"/);
     expect(failed).toContain('data-worker-state="FAILED"');
     expect(failed).not.toContain('Accepted');
     expect(failed).not.toContain('badge-completed');
     expect(failed).toContain('data-testid="not-polling"');
-    expect(failed).toContain('its Temporal Worker failed (UNAUTHENTICATED)');
+    expect(failed).toContain('Its Temporal Worker failed (UNAUTHENTICATED)');
   });
 });

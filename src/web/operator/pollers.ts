@@ -36,7 +36,8 @@ export function countPollers(pollers: readonly PollerSeen[], now: number, self?:
   const recent = pollers.filter((p) => p.lastAccessMs !== undefined && now - p.lastAccessMs < POLLER_SEEN_MS);
   if (self?.polling !== false) return { count: recent.length, note: undefined };
   const live = self.identity === undefined ? recent : recent.filter((p) => p.identity !== self.identity);
-  return { count: live.length, note: `The orders worker is not polling: ${self.problem ?? 'it did not say why.'}` };
+  const why = self.problem ? `${self.problem.charAt(0).toLowerCase()}${self.problem.slice(1)}` : 'it did not say why.';
+  return { count: live.length, note: `The orders worker is not polling: ${why}` };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * A launcher's processes, read from /proc (Linux): to find its parts, and to check that nothing of it is
- * left once it is gone. A zombie (ended, not yet reaped) counts as gone: it runs nothing and holds no port.
+ * Processes read from /proc (Linux): a launcher's parts, whether anything of it is left once it is gone, and
+ * whether a pid still runs the program we think (a leftover dev server, not a stranger that reused its pid). A zombie (ended, not yet reaped) counts as gone: it runs nothing and holds no port.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
