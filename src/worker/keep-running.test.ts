@@ -74,9 +74,13 @@ describe('keepRunning', () => {
 
     f.refuse = true;
     f.made[0]!.failAndHang(); // its run() never settles: the FAILED state is what counts
+    // Asked before the loop noticed: the answer already says why, and keeps saying it from the same moment.
+    expect(kept.state).toBe('FAILED');
+    const noticed = kept.failure;
+    expect(noticed).toMatchObject({ error: 'UNAUTHENTICATED', attempts: 0 });
     await vi.advanceTimersByTimeAsync(250);
     expect(kept.state).toBe('FAILED');
-    expect(kept.failure).toMatchObject({ error: 'UNAUTHENTICATED', attempts: 0 });
+    expect(kept.failure).toEqual(noticed);
     expect(lines.filter((l) => l.includes('stopped polling'))).toHaveLength(1);
 
     // Attempts at +1, +2, +4, +5, +5 s after each previous one.

@@ -195,7 +195,8 @@ export async function keepRunning<W extends TemporalWorker>(options: KeepRunning
         if (outcome) throw outcome;
         return;
       }
-      failed(outcome ?? new Error('The Worker stopped by itself.'), true);
+      // Already noted if someone asked (the `failure` getter) while this Worker was FAILED: keep that time.
+      if (!failure) failed(outcome ?? new Error('The Worker stopped by itself.'), true);
       logger.warn(`${name}: the Temporal Worker failed (${failure!.error}) and stopped polling; making a new one every ${firstBackoffMs / 1000}–${maxBackoffMs / 1000} s until the server accepts it`, {
         error: failure!.error,
       });
@@ -208,6 +209,8 @@ export async function keepRunning<W extends TemporalWorker>(options: KeepRunning
       return current ? current.getState() : creating ? 'RECREATING' : 'FAILED';
     },
     get failure() {
+      // A Worker goes FAILED a moment before the loop notices (runToEnd checks every 250 ms): say why at once.
+      if (!failure && current?.getState() === 'FAILED') failed(new Error('The Worker failed.'), true);
       return failure;
     },
     run() {

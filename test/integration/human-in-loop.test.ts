@@ -148,16 +148,29 @@ describe('the console and a worker shaped like the Go reference', () => {
           taskQueue, workflowId: orderWorkflowId(orderId), args: [{ OrderId: orderId, Address: ORIGINAL }],
         });
         const page = () => web.get(`/orders/${orderId}`).then((res) => res.text());
-        // 75 % and a timer running: the console offers the form, as it does for Go during its 3 s timer.
-        await waitFor(page, (html) => html.includes('data-testid="address-form"'), 'the address form');
+        // 75 % and the wait's timer running (after the three step timers): the console offers the form, from the
+        // history alone (no getOrderState), with the wait's own deadline.
+        const form = await waitFor(page, (html) => html.includes('data-testid="address-form"'), 'the address form');
+        expect(testidAttr(form, 'progress', 'value')).toBe('75');
+        expect(testidAttr(form, 'order-phase', 'data-status')).toBe('waiting-for-you');
+        const started = (await handle.describe()).startTime.getTime();
+        expect(Number(testidAttr(form, 'countdown', 'data-deadline')) - started).toBeGreaterThan(9 * 60_000);
 
         const early = await (await web.post(`/orders/${orderId}/address`, { address: '9 Elm St' }, htmx)).text();
         expect(testid(early, 'address-retry')).toBe(UPDATE_NOT_OPEN_YET);
         expect(early).not.toContain('data-testid="address-error"');
         expect(testidAttr(early, 'new-address-input', 'value')).toBe('9 Elm St');
 
-        // The wait begins; the presenter tries again and gets the worker's answer, read as ours would be.
+        // The worker takes address changes now; the presenter tries again and gets the worker's answer, read as ours would be.
         await handle.signal(openAddressChanges);
+        // Its validator's own words, said to be the workflow's validator (not this form's check).
+        const rejected = await waitFor(
+          async () => (await web.post(`/orders/${orderId}/address`, { address: 'Elm St' }, htmx)).text(),
+          (html) => html.includes('data-testid="address-error"'),
+          "the peer's validator rejecting a letter-first address",
+        );
+        expect(testid(rejected, 'address-rejected-by')).toBe("The workflow's update validator rejected this address:");
+        expect(testid(rejected, 'address-error')).toBe('Rejecting order update, invalid address Elm St');
         const answered = await waitFor(
           async () => (await web.post(`/orders/${orderId}/address`, { address: '9 Elm St' }, htmx)).text(),
           (html) => html.includes('data-testid="address-result"'),

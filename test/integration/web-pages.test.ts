@@ -2,6 +2,7 @@
  * The console's pages against the real dev server, without a worker: placing an order (idempotently),
  * bad input, escaping, security headers, error pages and the operations endpoints.
  */
+import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -229,6 +230,21 @@ describe('recent orders', () => {
     const other = await (await web.get('/orders/rows?scenario=NexusOperation&status=Completed')).text();
     expect(other).not.toContain(`order-row-order-${orderId}`);
     expect((await web.get('/orders/rows?status=Sideways')).status).toBe(400);
+  });
+
+  it('shows a failed refresh in place (htmx swaps no 5xx), so the next one can put the rows back', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const lonely = startTestConsole({ address: `127.0.0.1:${port}`, timeoutMs: 1000 });
+    try {
+      const rows = await lonely.get('/orders/rows?scenario=HappyPath', { 'HX-Request': 'true' });
+      expect(rows.status).toBe(200);
+      expect(testid(await rows.text(), 'orders-error')).toMatch(/^The orders cannot be listed right now: /);
+    } finally {
+      await lonely.close();
+    }
   });
 
   it('serves a room of open Recent orders pages from one visibility read', async () => {

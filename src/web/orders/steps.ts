@@ -103,7 +103,7 @@ function activityStep(key: string, label: string, rec: ActivityRecord | undefine
 function closedStep(key: string, label: string, state: RecordState | undefined, failure: string | undefined): StepView {
   const mapped: StepState =
     state === undefined ? 'pending' : state === 'scheduled' || state === 'started' ? 'running' : state;
-  return { key, label, state: mapped, attempt: undefined, failure, nextAttemptAt: undefined, via: undefined };
+  return { key, label, state: mapped, attempt: undefined, failure: plainFailureMessage(failure), nextAttemptAt: undefined, via: undefined };
 }
 
 function shipKey(itemId: number): string {

@@ -2,12 +2,14 @@
  * Test-only: a HumanInLoopUpdate order shaped like the Go reference worker's (../shared/contract.md, "What
  * peers really send"), so the console's suites can check that it reads a peer, not only our worker:
  * - no getOrderState query: an unknown query answers with Go's own words;
- * - the UpdateOrder handler is registered only when the wait begins (Go: after the 3 s timer at 75 %; here
- *   after the `openAddressChanges` signal, so the test decides when); an update sent earlier is refused;
+ * - Go's timers after each step (1 s, 1 s, 3 s; shortened here), then the wait's own timer: a console that reads
+ *   the history sees the wait begin as Go's does;
+ * - the UpdateOrder handler is registered late (Go: as its wait begins; here once the `openAddressChanges`
+ *   signal arrives, while the wait's timer runs, so the test decides when); an update sent earlier is refused;
  * - the update answers the bare address, without "Updated address: ";
  * - ShipOrder is called with two arguments, (order, item), as Go's HappyPath does.
  */
-import { condition, defineSignal, proxyActivities, setDefaultQueryHandler, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { condition, defineSignal, proxyActivities, setDefaultQueryHandler, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import { addressOf, getProgressQuery, updateOrderUpdate } from '../../../src/temporal/contract.js';
 import type { Item, OrderInput, OrderResult } from '../../../src/temporal/contract.js';
 
@@ -28,6 +30,8 @@ const ITEMS: Item[] = [
 ];
 
 const { CheckFraud, PrepareShipment, ChargeCustomer, ShipOrder } = proxyActivities<GoPeerActivities>({ startToCloseTimeout: '5s' });
+/** Go's 1 s, 1 s and 3 s timers, shortened: what counts is that they are in the history. */
+const STEP_TIMER = 20;
 
 export async function OrderWorkflowHumanInLoopUpdate(input: OrderInput): Promise<OrderResult> {
   let progress = 0;
@@ -37,29 +41,31 @@ export async function OrderWorkflowHumanInLoopUpdate(input: OrderInput): Promise
   });
   await CheckFraud(input);
   progress = 25;
+  await sleep(STEP_TIMER);
   await PrepareShipment(input);
   progress = 50;
+  await sleep(STEP_TIMER);
   await ChargeCustomer(input, workflowInfo().workflowType);
   progress = 75;
-
-  let open = false;
-  setHandler(openAddressChanges, () => void (open = true));
-  await condition(() => open, '10 minutes');
+  await sleep(STEP_TIMER);
 
   let address = '';
-  setHandler(
-    updateOrderUpdate,
-    (change) => {
-      address = addressOf(change);
-      return address;
-    },
-    {
-      validator: (change) => {
-        const value = addressOf(change);
-        if (!/^[0-9]/.test(value)) throw new Error(`Rejecting order update, invalid address ${value}`);
+  setHandler(openAddressChanges, () =>
+    setHandler(
+      updateOrderUpdate,
+      (change) => {
+        address = addressOf(change);
+        return address;
       },
-    },
+      {
+        validator: (change) => {
+          const value = addressOf(change);
+          if (!/^[0-9]/.test(value)) throw new Error(`Rejecting order update, invalid address ${value}`);
+        },
+      },
+    ),
   );
+  // The wait's timer (Go's AwaitWithTimeout): the console offers the form from here on.
   await condition(() => address !== '', '10 minutes');
   const order = { ...input, Address: address || input.Address };
   await Promise.all(ITEMS.map((item) => ShipOrder(order, item)));
