@@ -14,6 +14,8 @@ export function announceReady(info: ReadyInfo): void {
 }
 
 const LAUNCHER_GONE_DEADLINE_MS = 3_000;
+/** Signals closer together than this are one press of Ctrl-C delivered twice. */
+const SAME_PRESS_MS = 1_000;
 
 /**
  * Runs `stop` once on SIGINT, SIGTERM or loss of the launcher, then exits. A second signal exits at once,
@@ -22,13 +24,15 @@ const LAUNCHER_GONE_DEADLINE_MS = 3_000;
  * Ctrl-C reaches only the launcher, and each part gets exactly one SIGTERM, in order.)
  */
 export function onShutdown(stop: () => Promise<void>, log: (msg: string) => void = () => {}): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const handler = (reason: string) => () => {
-    if (stopping) {
-      if (reason !== 'launcher gone') process.exit(130);
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C often arrives twice: from the terminal to the whole process group, and relayed by a wrapper
+      // (npm, npx, tsx). Only a second press, a moment later, means "stop now".
+      if (reason !== 'launcher gone' && Date.now() - stoppingSince > SAME_PRESS_MS) process.exit(130);
       return;
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log(`stopping (${reason})`);
     // Nobody waits for a drain when the launcher was killed: a killed `npm start` must leave nothing running
     // within seconds, and the work in flight is Temporal's to retry.

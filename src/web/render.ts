@@ -5,7 +5,7 @@
  */
 import { Eta } from 'eta';
 import type { HealthState } from '../temporal/client.js';
-import type { FailureInfo } from './orders/history.js';
+import type { FailureInfo } from './orders/failures.js';
 import type { StepState } from './orders/steps.js';
 import type { OrderPhase, OrderView } from './orders/view.js';
 import { NEXT_ATTEMPT_DUE, NEXT_ATTEMPT_FORMAT, failureWords, nextAttemptWords, phaseLabel, statusLabel, stepStateLabel } from './orders/wording.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureInfo } from './history.js';
+import type { FailureInfo } from './failures.js';
 import type { StepView } from './steps.js';
 import { failureWords, nextAttemptWords, plainFailureMessage, statusLabel, statusPill, stepStateLabel } from './wording.js';
 

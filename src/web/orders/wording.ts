@@ -4,7 +4,7 @@
  * step timeline and the view take their words from here.
  */
 import { ACTIVITY } from '../../temporal/contract.js';
-import type { FailureInfo } from './history.js';
+import type { FailureInfo } from './failures.js';
 import type { StepState } from './steps.js';
 import type { OrderPhase, OrderView } from './view.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureOf } from './history.js';
+import { failureOf } from './failures.js';
 
 type Failure = Parameters<typeof failureOf>[0];
 
