@@ -90,6 +90,11 @@
   });
 
   document.addEventListener('DOMContentLoaded', showPrefs);
+  // The system's theme changed (prefs.js follows it when nothing was picked): relabel the toggle.
+  if (window.matchMedia) {
+    var systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+    if (systemDark.addEventListener) systemDark.addEventListener('change', function () { setTimeout(showPrefs, 0); });
+  }
 })();
 
 /*
