@@ -12,7 +12,7 @@ import { temporalProblem } from '../respond.js';
 import { scenarioTitle } from '../scenarios.js';
 import { sharedRead } from '../shared-read.js';
 import { countPollers, POLLER_SEEN_MS, workerSelfReader, type WorkerSelf } from './pollers.js';
-import { RetryWindow, scrapeFailures, type RetryCount } from './worker-metrics.js';
+import { RetryWindow, scrapeFailures, startRetrySampler, type RetryCount } from './worker-metrics.js';
 
 export interface ScenarioRow {
   scenario: Scenario;
@@ -65,10 +65,14 @@ export interface OperatorFiguresDeps {
   worker?: { status(): Promise<WorkerStatus> };
   /** How long one read serves every page (default 1.5 s; pages refresh every 2 s). */
   cacheMs?: number;
+  /** How often the worker's retry counters are sampled in the background (default 5 s; 0: only when a page reads). */
+  sampleEveryMs?: number;
 }
 
-export function createOperatorFigures({ client, config, logger, worker, cacheMs = 1500 }: OperatorFiguresDeps): OperatorFigures {
+export function createOperatorFigures({ client, config, logger, worker, cacheMs = 1500, sampleEveryMs = 5_000 }: OperatorFiguresDeps): OperatorFigures {
   const window = new RetryWindow();
+  // Retries "in the last minute" mean the last minute, also on a page opened just now.
+  if (sampleEveryMs > 0) startRetrySampler({ address: config.worker.metricsAddress, window, everyMs: sampleEveryMs });
   const readSelf = workerSelfReader(worker && (() => worker.status()));
   const { nexus } = config;
   // The handler's queue can only be described here when it lives on the console's own server.

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { RetryWindow, parseFailures } from './worker-metrics.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
+import { RetryWindow, parseFailures, startRetrySampler } from './worker-metrics.js';
 
 const exposition = (charge: number, ship: number) => `
 # HELP order_demo_activity_failures_total Failed activity attempts
@@ -48,5 +50,25 @@ describe('RetryWindow', () => {
     window.add(0, totals(1));
     window.add(600_000, totals(9));
     expect(window.increase()).toEqual({ series: [], coveredMs: 0 });
+  });
+});
+
+describe('startRetrySampler', () => {
+  it('fills the window in the background, before any page asks, from the worker\'s real /metrics page', async () => {
+    let failures = 0;
+    const server = createServer((_req, res) => {
+      failures += 2;
+      res.end(`# TYPE order_demo_activity_failures_total counter\norder_demo_activity_failures_total{scenario="APIFailure",activity="ChargeCustomer"} ${failures}\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const window = new RetryWindow();
+    const sampler = startRetrySampler({ address: `127.0.0.1:${(server.address() as AddressInfo).port}`, window, everyMs: 10 });
+    try {
+      await vi.waitFor(() => expect(window.increase().series[0]?.count ?? 0).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+      expect(window.increase().series[0]).toMatchObject({ scenario: 'APIFailure', activity: 'ChargeCustomer' });
+    } finally {
+      sampler.stop();
+      server.close();
+    }
   });
 });

@@ -2,7 +2,8 @@
  * Activity retries in the last minute, from the orders worker's Prometheus endpoint. The worker exports
  * ever-growing counters; the console keeps a short ring of samples and takes the increase over the last
  * minute, as Prometheus' increase() does: a counter that went down means the worker restarted and
- * counts again from 0. Samples are only taken while someone watches the operator page.
+ * counts again from 0. The console samples from the moment it starts (startRetrySampler), so the page shows
+ * the whole last minute as soon as it opens, not only what happened since.
  */
 import { parseExposition } from '../../metrics/exposition.js';
 import { WORKER_METRICS } from '../../metrics/names.js';
@@ -48,6 +49,26 @@ export async function scrapeFailures(address: string, timeoutMs = 1000): Promise
   }
   if (!response.ok) throw new Error(`answered ${response.status}`);
   return parseFailures(await response.text());
+}
+
+/**
+ * Scrapes the worker's counters into `window` every `everyMs`, in the background, for the console's whole life
+ * (one local HTTP read: nothing reaches Temporal). An unreachable worker leaves a gap that the next sample after
+ * it closes (a restarted worker's counters start again from 0, which increase() reads as a restart).
+ */
+export function startRetrySampler(options: { address: string; window: RetryWindow; everyMs?: number }): { stop(): void } {
+  const { address, window, everyMs = 5_000 } = options;
+  const sample = (): void => {
+    scrapeFailures(address).then(
+      (totals) => window.add(Date.now(), totals),
+      () => undefined, // the page says why when it reads the worker itself
+    );
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  // Never what keeps a process (or a test run) alive.
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** The ring of samples behind the "last minute" figure. */
