@@ -178,6 +178,8 @@ describe('hostile input', () => {
     const { page } = await newTestPage(browser, 'too-long-address');
     await page.goto(`${stack.url}/`);
     const orderId = await page.getByTestId('order-id-input').inputValue();
+    // The order details fold away on the home page: the presenter opens them to type an address.
+    await page.getByTestId('order-details').locator('summary').click();
     const input = page.getByTestId('address-input');
     const long = `1 ${'Long Street '.repeat(30)}`;
     await input.fill(long);
