@@ -6,15 +6,19 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
-import { PROGRESS } from '../../src/temporal/contract.js';
+import { ACTIVITY, PROGRESS } from '../../src/temporal/contract.js';
 import { startOrders } from './drill-orders.js';
 import type { LocalStack } from './local-stack.js';
 import { progressOf, watchOrder } from './sse-client.js';
 import { within } from './wait.js';
 
 const { EventType } = proto.temporal.api.enums.v1;
-/** HappyPath sets these after its three timers (fraud check, shipment preparation, charge), in that order. */
-const AFTER_TIMER = [PROGRESS.fraudChecked, PROGRESS.shipmentPrepared, PROGRESS.charged];
+/** HappyPath sets these as soon as each activity completes, before its timer (the contract, as in Go). */
+const AFTER_ACTIVITY: Record<string, number> = {
+  [ACTIVITY.checkFraud]: PROGRESS.fraudChecked,
+  [ACTIVITY.prepareShipment]: PROGRESS.shipmentPrepared,
+  [ACTIVITY.chargeCustomer]: PROGRESS.charged,
+};
 /** Far beyond an order's few seconds: a console that never ends the streams is reported, not waited for. */
 const VIEW_TIMEOUT_MS = 120_000;
 
@@ -55,13 +59,16 @@ export async function measureProgressLag(ls: LocalStack, orders: number, timeSca
 /** When each percentage became true: the WorkflowTaskCompleted that applied it. */
 async function progressChanges(handle: WorkflowHandle): Promise<Map<number, number>> {
   const changes = new Map<number, number>();
-  let timers = 0;
+  const scheduled = new Map<string, string>();
   let pending: number | undefined;
   let lastTaskCompleted: number | undefined;
   for (const e of (await handle.fetchHistory()).events ?? []) {
     const at = optionalTsToMs(e.eventTime);
-    if (e.eventType === EventType.EVENT_TYPE_TIMER_FIRED) pending = AFTER_TIMER[timers++];
-    else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && at !== undefined) {
+    if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+      scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name ?? '');
+    } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+      pending = AFTER_ACTIVITY[scheduled.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)) ?? ''] ?? pending;
+    } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && at !== undefined) {
       lastTaskCompleted = at;
       if (pending !== undefined) changes.set(pending, at);
       pending = undefined;
