@@ -36,6 +36,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ ORDER_DEMO_FIX_DEPLOYED: 'maybe' })).toThrow(/ORDER_DEMO_FIX_DEPLOYED/);
     expect(() => loadConfig({ ORDER_DEMO_TIME_SCALE: '6' })).toThrow(/ORDER_DEMO_TIME_SCALE/);
+    expect(() => loadConfig({ ORDER_DEMO_DEPLOYMENT: 'order.demo' })).toThrow(/ORDER_DEMO_DEPLOYMENT/);
+    expect(() => loadConfig({ ORDER_DEMO_VERSIONING: 'perhaps' })).toThrow(/ORDER_DEMO_VERSIONING/);
+    expect(loadConfig({}).versioning).toEqual({ enabled: true, deploymentName: 'order-demo' });
+    expect(loadConfig({ ORDER_DEMO_VERSIONING: 'false', ORDER_DEMO_DEPLOYMENT: 'rehearsal_2' }).versioning).toEqual({ enabled: false, deploymentName: 'rehearsal_2' });
     expect(loadConfig({ ORDER_DEMO_TIME_SCALE: '2' }).web.timeScale).toBe(2);
     expect(loadConfig({ ORDER_DEMO_TIME_SCALE: '0.05' }).web.timeScale).toBe(0.05);
   });

@@ -59,6 +59,15 @@ export interface Config {
     /** Start the worker with the RecoverableFailure bug already fixed (the "deployed fix"). */
     fixedRecoverableFailure: boolean;
   };
+  /**
+   * Worker Versioning: the orders worker runs its two codes (bug, fix) as versions of a Worker Deployment and
+   * Deploy fix makes the fixed one current. Off (or on a server without Worker Deployments): the in-process swap.
+   */
+  versioning: {
+    enabled: boolean;
+    /** The Worker Deployment's name (no dots: the server joins it to a build id with one). */
+    deploymentName: string;
+  };
   /** The Nexus shipping worker's own endpoints: it is a separate process, so it cannot share the orders worker's ports. */
   shippingWorker: {
     /** Prometheus endpoint: IP:port with a fixed port, like worker.metricsAddress. */
@@ -123,6 +132,10 @@ export function loadConfig(env: Env = process.env): Config {
       controlAddress: nonEmpty(env, 'WORKER_CONTROL_ADDRESS', '127.0.0.1:9465'),
       controlSecret: env.WORKER_CONTROL_SECRET || undefined,
       fixedRecoverableFailure: bool(env, 'ORDER_DEMO_FIX_DEPLOYED', false),
+    },
+    versioning: {
+      enabled: bool(env, 'ORDER_DEMO_VERSIONING', true),
+      deploymentName: deploymentName(env, 'ORDER_DEMO_DEPLOYMENT', 'order-demo'),
     },
     shippingWorker: {
       metricsAddress: socketAddress(env, 'SHIPPING_WORKER_METRICS_ADDRESS', '127.0.0.1:9466'),
@@ -249,6 +262,12 @@ function socketAddress(env: Env, name: string, fallback: string): string {
   if (!match || !(portNumber >= 1 && portNumber <= 65535)) {
     throw new ConfigError(`${name} must be an IP address and a port from 1 to 65535 (e.g. 127.0.0.1:9464), got "${value}".`);
   }
+  return value;
+}
+
+function deploymentName(env: Env, name: string, fallback: string): string {
+  const value = nonEmpty(env, name, fallback);
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new ConfigError(`${name} must be letters, digits, '-' or '_' (no dots: the server joins it to a build id with one), got "${value}".`);
   return value;
 }
 

@@ -7,6 +7,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_UI_URL: inject('temporalUiUrl') || undefined,
     LOG_LEVEL: 'warn',
+    // The existing suites run today's unversioned worker; versioning.test.ts turns it on for itself.
+    ORDER_DEMO_VERSIONING: 'false',
     ...overrides,
   });
 }
