@@ -13,6 +13,7 @@ import { announceReady, onShutdown } from '../process/lifecycle.js';
 import { supervisorClient } from '../process/supervision.js';
 import { createConsoleMetrics } from '../metrics/console.js';
 import { createOrderConsoleClient, lazyConnection } from '../temporal/client.js';
+import { createDeploymentControl } from '../temporal/deployments.js';
 import { createGatewayAdminClient, createWorkerControlClient } from '../temporal/worker-control-client.js';
 import { createApp } from './app.js';
 
@@ -30,7 +31,12 @@ async function main(): Promise<void> {
   const metrics = createConsoleMetrics();
   // The "Deploy fix" button needs the worker's control channel; without its secret it stays disabled.
   const secret = config.worker.controlSecret;
-  const workerControl = secret ? createWorkerControlClient({ url: config.worker.controlAddress, secret }) : undefined;
+  const controlChannel = secret ? createWorkerControlClient({ url: config.worker.controlAddress, secret }) : undefined;
+  // With Worker Versioning, Deploy fix makes the fixed version current on the server (no secret needed);
+  // the control channel answers when the server has no Worker Deployments or the worker runs unversioned.
+  const workerControl = config.versioning.enabled
+    ? createDeploymentControl({ client, config, fallback: controlChannel })
+    : controlChannel;
   // The launcher hands the console the gateway's admin secret only when the gateway runs: its presence
   // puts the API key panel in gateway mode (issue and revoke keys here); otherwise Cloud mode (paste a key).
   const adminSecret = config.gateway.adminSecret;
@@ -41,7 +47,7 @@ async function main(): Promise<void> {
     logger,
     metrics,
     workerControl,
-    workerKeys: workerControl,
+    workerKeys: controlChannel,
     gatewayAdmin,
     supervisor: supervisorClient(),
   });

@@ -4,19 +4,25 @@
  * credential outage (keep-running.ts has the state machine) and can redeploy in place: the fixed
  * RecoverableFailure code replaces the running Worker without restarting the process. Both bundles are
  * built at start-up, so a Deploy fix click never waits for webpack.
+ *
+ * With Worker Versioning on (config.versioning, the default) and a server that has Worker Deployments, the
+ * handle runs both codes as two versions instead (versioned-orders.ts) and a redeploy changes the
+ * deployment's current version; on a server without them it logs why and runs unversioned, as above.
  */
 import { hostname } from 'node:os';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerDeploymentOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityHooks } from '../activities/index.js';
 import { openLedger } from '../activities/ledger.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { bundleFromSource, memoizeBundles, ordersEntry, type BundleProvider } from './bundles.js';
+import { describeDeployment, isUnimplemented } from '../temporal/deployments.js';
+import { bundleFromSource, memoizeBundles, ordersEntry, workflowCodeVersion, type BundleProvider } from './bundles.js';
 import { connectionCheck, failureCause, isCredentialError } from './failures.js';
 import { keepRunning, type WorkerFailure, type WorkerState } from './keep-running.js';
+import { createVersionedOrdersWorker, type VersioningInfo } from './versioned-orders.js';
 
 export interface OrdersWorkerOptions {
-  config: Pick<Config, 'temporal' | 'taskQueue' | 'nexus' | 'worker' | 'payments'>;
+  config: Pick<Config, 'temporal' | 'taskQueue' | 'nexus' | 'worker' | 'payments' | 'versioning'>;
   connection: NativeConnection;
   logger: Logger;
   /** Workflow bundles by entry; default: bundle from source (takes seconds; each entry once per process). */
@@ -35,14 +41,18 @@ export interface OrdersWorkerOptions {
   lastPollFailure?: () => string | undefined;
   /** Backoff between attempts to make a new Worker after a failure (default 1 s doubling to 5 s). */
   backoff?: { firstMs: number; maxMs: number };
+  /** The workflow code's hash in the build ids (default: workflowCodeVersion()). */
+  codeVersion?: string;
 }
 
 export interface OrdersWorkerHandle {
   readonly taskQueue: string;
   /** The Worker identity the server lists among the task queue's pollers. */
   readonly identity: string;
-  /** Whether the code deployed has the RecoverableFailure fix (it runs once a Worker polls). */
+  /** Whether the code deployed has the RecoverableFailure fix (it runs once a Worker polls); versioned: a v2 is current. */
   readonly fixed: boolean;
+  /** Set when the worker runs as two versions of a Worker Deployment. */
+  readonly versioning?: VersioningInfo;
   /** State of the Worker serving now; FAILED or RECREATING while there is none (see keep-running.ts). */
   readonly state: WorkerState;
   /** Set while no Worker polls after a failure. */
@@ -60,6 +70,8 @@ export interface OrdersWorkerHandle {
   redeploy(options?: { fixed?: boolean }): Promise<void>;
   /** Something that may end a failure happened (a new API key): try to make a Worker now. */
   retryNow(): void;
+  /** Re-reads `fixed` where someone else may change it (versioned: the deployment's current version). */
+  refresh?(): Promise<void>;
 }
 
 export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<OrdersWorkerHandle> {
@@ -74,7 +86,7 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
     ledger: config.payments.ledgerFile ? openLedger(config.payments.ledgerFile) : undefined,
   });
   const check = connectionCheck(connection, namespace);
-  const factory = (code: Awaited<ReturnType<BundleProvider>>) => async (): Promise<Worker> => {
+  const factory = (code: Awaited<ReturnType<BundleProvider>>, deployment?: WorkerDeploymentOptions) => async (): Promise<Worker> => {
     await check();
     return Worker.create({
       connection,
@@ -83,21 +95,41 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
       workflowBundle: code,
       activities,
       shutdownGraceTime: '5s',
+      ...(deployment && { workerDeploymentOptions: deployment }),
       ...options.workerOptions,
       identity,
     });
   };
+  const keep = (name: string, create: () => Promise<Worker>) =>
+    keepRunning({
+      name,
+      create,
+      logger,
+      explain: (err) => failureCause(err, options.lastPollFailure),
+      retryFirst: options.waitForCredentials ? isCredentialError : undefined,
+      firstBackoffMs: options.backoff?.firstMs,
+      maxBackoffMs: options.backoff?.maxMs,
+    });
 
   let fixed = options.fixed ?? config.worker.fixedRecoverableFailure;
-  const kept = await keepRunning({
-    name: 'Orders worker',
-    create: factory(await bundles(ordersEntry(fixed))),
-    logger,
-    explain: (err) => failureCause(err, options.lastPollFailure),
-    retryFirst: options.waitForCredentials ? isCredentialError : undefined,
-    firstBackoffMs: options.backoff?.firstMs,
-    maxBackoffMs: options.backoff?.maxMs,
-  });
+  if (config.versioning.enabled) {
+    const unavailable = await versioningUnavailable(connection, namespace, config.versioning.deploymentName);
+    if (!unavailable) {
+      // Both bundles first: a version that cannot be built must not leave the other one alone on the deployment.
+      const [bug, fix] = await Promise.all([bundles('orders'), bundles('orders-fixed')]);
+      return createVersionedOrdersWorker({
+        config,
+        connection,
+        logger,
+        identity,
+        codeVersion: options.codeVersion ?? workflowCodeVersion(),
+        fixedAtFirstStart: fixed,
+        keep: (v2, deployment) => keep(`Orders worker (${v2 ? 'v2, fixed' : 'v1'})`, factory(v2 ? fix : bug, deployment)),
+      });
+    }
+    logger.warn(`Worker Versioning is off: ${unavailable}. The worker runs unversioned; Deploy fix swaps the code in this process.`);
+  }
+  const kept = await keep('Orders worker', factory(await bundles(ordersEntry(fixed))));
   // The other variant now, while nobody waits for it: a Deploy fix (or Restore the bug) click then swaps at once.
   bundles(ordersEntry(!fixed)).then(
     () => logger.debug('Other workflow code ready: a redeploy swaps at once', { fixedRecoverableFailure: !fixed }),
@@ -140,4 +172,15 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
     },
     retryNow: () => kept.retryNow(),
   };
+}
+
+/** Why the server cannot run versioned workers (undefined: it can, or it cannot tell yet: go versioned). */
+async function versioningUnavailable(connection: NativeConnection, namespace: string, deploymentName: string): Promise<string | undefined> {
+  try {
+    await describeDeployment(connection.workflowService, namespace, deploymentName);
+    return undefined;
+  } catch (err) {
+    // Other errors (a refused key, a server restarting) say nothing about the server's features.
+    return isUnimplemented(err) ? 'the Temporal server has no Worker Deployments (DescribeWorkerDeployment is UNIMPLEMENTED)' : undefined;
+  }
 }

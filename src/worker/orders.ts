@@ -60,7 +60,13 @@ async function main(): Promise<void> {
           handlers: controlHandlers,
         }
       : undefined,
-    describe: (worker) => ({ namespace: config.temporal.namespace, taskQueue: worker.taskQueue, fixedRecoverableFailure: worker.fixed }),
+    describe: (worker) => ({
+      namespace: config.temporal.namespace,
+      taskQueue: worker.taskQueue,
+      ...(worker.versioning
+        ? { deployment: worker.versioning.deploymentName, versions: `${worker.versioning.bugBuildId}, ${worker.versioning.fixBuildId}` }
+        : { fixedRecoverableFailure: worker.fixed }),
+    }),
   });
 }
 
@@ -87,7 +93,8 @@ function controlHandlers(connection: NativeConnection, worker: OrdersWorkerHandl
       report();
     },
     status: async () => {
-      await pollFailures.refresh();
+      // Versioned, the console may have changed the current version itself: ask the server, not memory.
+      await Promise.all([pollFailures.refresh(), worker.refresh?.().catch(() => undefined)]);
       const { polling, workerState, problem } = pollingStatus({ workerState: () => worker.state, workerFailure: () => worker.failure, pollFailures });
       return {
         fixDeployed: worker.fixed,
