@@ -1,0 +1,119 @@
+/**
+ * Worker Versioning: the orders worker runs v1 (bug) and v2 (fix) of its own Worker Deployment; the
+ * console's deployment control makes v2 current and a stuck RecoverableFailure order moves to it and
+ * completes; Restore the bug makes v1 current again; a restarted worker keeps the server's choice.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config.js';
+import { orderWorkflowId, workflowTypeOf, type Scenario } from '../../src/temporal/contract.js';
+import { createDeploymentControl, describeDeployment } from '../../src/temporal/deployments.js';
+import type { WorkerControl } from '../../src/web/deps.js';
+import { createOrdersWorker, type OrdersWorkerHandle } from '../../src/worker/orders-worker.js';
+import { testBundles } from '../support/bundles.js';
+import { testConfig, uniqueTaskQueue } from '../support/env.js';
+import { historyOf, ofType, type HistoryEvent } from '../support/history.js';
+import { ensureRuntime, FAST, newOrderId, resultOf, testLogger, waitFor } from '../support/workers.js';
+
+const logger = testLogger('versioning-test');
+let config: Config;
+let connection: NativeConnection;
+let clientConnection: Connection;
+let client: Client;
+let control: WorkerControl;
+
+/** An orders worker of this file's deployment, running; stop() ends it (a restart is stop() then start()). */
+async function startWorker(): Promise<{ worker: OrdersWorkerHandle; stop(): Promise<void> }> {
+  const worker = await createOrdersWorker({ config, connection, logger, workflowBundle: testBundles, fixed: false });
+  const running = worker.run();
+  await worker.versioning!.started;
+  return {
+    worker,
+    async stop() {
+      await worker.shutdown();
+      await running;
+    },
+  };
+}
+
+function startOrder(scenario: Scenario) {
+  const orderId = newOrderId();
+  return client.workflow.start(workflowTypeOf(scenario), {
+    taskQueue: config.taskQueue,
+    workflowId: orderWorkflowId(orderId),
+    args: [{ OrderId: orderId, Address: '5 Version St', TimeScale: FAST }],
+    workflowTaskTimeout: '2s',
+  });
+}
+
+/** "<behaviour> <build id>" of each completed workflow task. */
+function taskVersions(events: HistoryEvent[]): Set<string> {
+  return new Set(
+    ofType(events, 'WorkflowTaskCompleted').map((e) => `${String(e.attributes.versioningBehavior).replace(/^VERSIONING_BEHAVIOR_/, '')} ${e.attributes.deploymentVersion?.buildId}`),
+  );
+}
+
+const current = async () => (await describeDeployment(client.workflowService, config.temporal.namespace, config.versioning.deploymentName))?.currentBuildId;
+
+beforeAll(async () => {
+  ensureRuntime(logger);
+  const name = uniqueTaskQueue('versioning');
+  config = testConfig({ TEMPORAL_TASK_QUEUE: name, ORDER_DEMO_VERSIONING: 'true', ORDER_DEMO_DEPLOYMENT: `deploy-${name}` });
+  connection = await NativeConnection.connect({ address: config.temporal.address! });
+  clientConnection = await Connection.connect({ address: config.temporal.address! });
+  client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  control = createDeploymentControl({ client, config });
+});
+afterAll(async () => {
+  await connection?.close();
+  await clientConnection?.close();
+});
+
+describe('Worker Versioning', () => {
+  it('deploys the fix as version 2, restores version 1, and keeps the current version across a restart', async () => {
+    const first = await startWorker();
+    let second: Awaited<ReturnType<typeof startWorker>> | undefined;
+    try {
+      const { bugBuildId, fixBuildId } = first.worker.versioning!;
+      expect(bugBuildId).toMatch(/^v1-[0-9a-f]{16}$/);
+      expect(fixBuildId).toBe(bugBuildId.replace(/^v1-/, 'v2-'));
+      expect(await current()).toBe(bugBuildId);
+      expect(await control.status()).toEqual({ fixDeployed: false });
+
+      // A HappyPath order runs to the end on the version it started on (PINNED).
+      const happy = await startOrder('HappyPath');
+      expect((await resultOf(happy)).address).toBe('5 Version St');
+      expect(taskVersions(await historyOf(happy))).toEqual(new Set([`PINNED ${bugBuildId}`]));
+
+      const stuck = await startOrder('RecoverableFailure');
+      await waitFor(async () => ofType(await historyOf(stuck), 'WorkflowTaskFailed'), (events) => events.length > 0, 'a workflow task failure');
+
+      const deployedAt = Date.now();
+      expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: true });
+      expect(await current()).toBe(fixBuildId);
+      expect((await resultOf(stuck)).address).toBe('5 Version St');
+      logger.info('stuck order completed after the fix', { ms: Date.now() - deployedAt });
+      // Its tasks ran on v1 up to the bug, then on v2 (auto-upgrade), in the same execution.
+      expect(taskVersions(await historyOf(stuck))).toEqual(new Set([`AUTO_UPGRADE ${bugBuildId}`, `AUTO_UPGRADE ${fixBuildId}`]));
+      expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: false });
+      expect(await control.status()).toEqual({ fixDeployed: true });
+
+      // A restart (a new worker on the same deployment) keeps the fix the server remembers.
+      await first.stop();
+      second = await startWorker();
+      expect(await current()).toBe(fixBuildId);
+      expect(second.worker.fixed).toBe(true);
+
+      expect(await control.restoreBug()).toEqual({ fixDeployed: false, changed: true });
+      expect(await current()).toBe(bugBuildId);
+      const next = await startOrder('RecoverableFailure');
+      await waitFor(async () => ofType(await historyOf(next), 'WorkflowTaskFailed'), (events) => events.length > 0, 'the next order stuck again');
+      expect((await next.describe()).status.name).toBe('RUNNING');
+      await next.terminate('test over');
+    } finally {
+      await second?.stop();
+      await first.stop().catch(() => undefined);
+    }
+  });
+});
