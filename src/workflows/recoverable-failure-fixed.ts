@@ -5,10 +5,11 @@
 import type { OrderInput, OrderResult } from '../temporal/contract.js';
 import { setWorkflowOptions } from '@temporalio/workflow';
 import { runOrderFlow } from './order-flow.js';
+import { autoUpgradeWhenVersioned } from './versioning.js';
 
 export async function OrderWorkflowRecoverableFailure(input: OrderInput): Promise<OrderResult> {
   return runOrderFlow(input);
 }
 
-// AUTO_UPGRADE like the buggy version (see recoverable-failure.ts): Restore the bug moves new orders back.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, OrderWorkflowRecoverableFailure);
+// Worker Versioning: AUTO_UPGRADE, so a stuck order can move to the fixed version (see versioning.ts).
+setWorkflowOptions(autoUpgradeWhenVersioned, OrderWorkflowRecoverableFailure);

@@ -6,6 +6,7 @@
 import { SIMULATED_BUG_MESSAGE, type OrderInput, type OrderResult } from '../temporal/contract.js';
 import { setWorkflowOptions } from '@temporalio/workflow';
 import { runOrderFlow } from './order-flow.js';
+import { autoUpgradeWhenVersioned } from './versioning.js';
 
 export async function OrderWorkflowRecoverableFailure(input: OrderInput): Promise<OrderResult> {
   return runOrderFlow(input, {
@@ -15,8 +16,5 @@ export async function OrderWorkflowRecoverableFailure(input: OrderInput): Promis
   });
 }
 
-// Worker Versioning: every other order workflow is PINNED (the worker's default) and finishes on the code it
-// started on, so a new version never replays a half-run order on changed code. This one must be able to leave
-// the buggy version: AUTO_UPGRADE moves a stuck order to the deployment's current version at its next
-// workflow task, which is what Deploy fix relies on. The fixed version keeps the same behaviour (index-fixed.ts).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, OrderWorkflowRecoverableFailure);
+// Worker Versioning: AUTO_UPGRADE, so a stuck order can move to the fixed version (see versioning.ts).
+setWorkflowOptions(autoUpgradeWhenVersioned, OrderWorkflowRecoverableFailure);
