@@ -59,6 +59,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     TEMPORAL_API_KEY: options.apiKey,
     WORKER_CONTROL_SECRET: options.controlSecret,
     LOG_LEVEL: options.logLevel ?? 'info',
+    // Today's unversioned worker, like testConfig's: suites on the shared server must not share a deployment.
+    ORDER_DEMO_VERSIONING: 'false',
     ...(entry === 'orders'
       ? { TEMPORAL_TASK_QUEUE: options.taskQueue, WORKER_METRICS_ADDRESS: metricsAddress, WORKER_CONTROL_ADDRESS: opsAddress }
       : { TEMPORAL_NEXUS_TASK_QUEUE: options.taskQueue, SHIPPING_WORKER_METRICS_ADDRESS: metricsAddress, SHIPPING_WORKER_HEALTH_ADDRESS: opsAddress }),
