@@ -80,6 +80,11 @@ describe('Worker Versioning', () => {
       expect(fixBuildId).toBe(bugBuildId.replace(/^v1-/, 'v2-'));
       expect(await current()).toBe(bugBuildId);
       expect(await control.status()).toEqual({ fixDeployed: false });
+      // Preflight and Operator count pollers with DescribeTaskQueue: versioned pollers must show there.
+      for (const taskQueueType of [1, 2]) {
+        const { pollers } = await client.workflowService.describeTaskQueue({ namespace: config.temporal.namespace, taskQueue: { name: config.taskQueue }, taskQueueType });
+        expect(pollers?.map((p) => p.identity)).toContain(first.worker.identity);
+      }
 
       // A HappyPath order runs to the end on the version it started on (PINNED).
       const happy = await startOrder('HappyPath');
@@ -111,9 +116,37 @@ describe('Worker Versioning', () => {
       await waitFor(async () => ofType(await historyOf(next), 'WorkflowTaskFailed'), (events) => events.length > 0, 'the next order stuck again');
       expect((await next.describe()).status.name).toBe('RUNNING');
       await next.terminate('test over');
+
+      // The worker's own redeploy (its control channel's Deploy fix, the console's fallback) moves the deployment too.
+      await second.worker.redeploy({ fixed: true });
+      expect(await current()).toBe(fixBuildId);
+      expect(await control.status()).toEqual({ fixDeployed: true });
+      await second.worker.redeploy({ fixed: false });
+      expect(second.worker.fixed).toBe(false);
+      expect(await current()).toBe(bugBuildId);
     } finally {
       await second?.stop();
       await first.stop().catch(() => undefined);
     }
+  });
+});
+
+describe('the console\'s deployment control', () => {
+  const fallback: WorkerControl = {
+    deployFix: () => Promise.resolve({ fixDeployed: true, changed: true }),
+    restoreBug: () => Promise.resolve({ fixDeployed: false, changed: true }),
+    status: () => Promise.resolve({ fixDeployed: true }),
+  };
+
+  it('hands every call to the worker\'s control channel when the deployment does not exist (an unversioned worker)', async () => {
+    const unversioned = createDeploymentControl({ client, config: { ...config, versioning: { enabled: true, deploymentName: 'never-registered' } }, fallback });
+    expect(await unversioned.status()).toEqual({ fixDeployed: true });
+    expect(await unversioned.deployFix()).toEqual({ fixDeployed: true, changed: true });
+    await expect(createDeploymentControl({ client, config: { ...config, versioning: { enabled: true, deploymentName: 'never-registered' } } }).status()).rejects.toThrow(/does not exist/);
+  });
+
+  it('asks no server when versioning is off', async () => {
+    const off = createDeploymentControl({ client: { workflowService: undefined as never }, config: { ...config, versioning: { enabled: false, deploymentName: 'x' } }, fallback });
+    expect(await off.restoreBug()).toEqual({ fixDeployed: false, changed: true });
   });
 });
