@@ -88,6 +88,15 @@ export async function setCurrentVersion(
   });
 }
 
+/** Reads the configured deployment (the operator page's versions): undefined when it does not exist. */
+export function deploymentReader(client: { workflowService: WorkflowService }, config: Pick<Config, 'temporal' | 'versioning'>) {
+  return {
+    name: config.versioning.deploymentName,
+    read: () => describeDeployment(client.workflowService, config.temporal.namespace, config.versioning.deploymentName),
+  };
+}
+export type DeploymentReader = ReturnType<typeof deploymentReader>;
+
 export interface DeploymentControlOptions {
   client: { workflowService: WorkflowService };
   config: Pick<Config, 'temporal' | 'versioning'>;

@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): Hono {
     workerControl: deps.workerControl,
     supervisor: deps.supervisor,
     apiKeys: createApiKeyService({ worker: deps.workerKeys, gateway: deps.gatewayAdmin, logger }),
-    operator: createOperatorFigures({ client: deps.client, config, logger, worker: deps.workerKeys }),
+    operator: createOperatorFigures({ client: deps.client, config, logger, worker: deps.workerKeys, deployment: deps.deployment }),
     newOrderId: deps.newOrderId ?? (() => String(randomInt(100_000, 1_000_000))),
     hub,
     views,

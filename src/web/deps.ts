@@ -4,6 +4,7 @@ import type { SupervisorClient } from '../process/supervision.js';
 import type { Logger } from '../logger.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
 import type { OrderConsoleClient } from '../temporal/client.js';
+import type { DeploymentReader } from '../temporal/deployments.js';
 import type { GatewayAdminClient, WorkerControlClient } from '../temporal/worker-control-client.js';
 import type { ApiKeyService } from './api-key/service.js';
 import type { OperatorFigures } from './operator/figures.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   metrics: ConsoleMetrics;
   /** Without it the stuck banner says how to deploy the fixed worker code by hand, and offers no button. */
   workerControl?: WorkerControl;
+  /** The orders' Worker Deployment (versioning on): the operator page lists its versions. */
+  deployment?: DeploymentReader;
   /** Without it the API key page explains how to connect the console to the worker's control channel. */
   workerKeys?: WorkerKeyControl;
   /** With it the API key panel runs in gateway mode (issue and revoke keys offline); without, in Cloud mode. */

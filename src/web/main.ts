@@ -13,7 +13,7 @@ import { announceReady, onShutdown } from '../process/lifecycle.js';
 import { supervisorClient } from '../process/supervision.js';
 import { createConsoleMetrics } from '../metrics/console.js';
 import { createOrderConsoleClient, lazyConnection } from '../temporal/client.js';
-import { createDeploymentControl } from '../temporal/deployments.js';
+import { createDeploymentControl, deploymentReader } from '../temporal/deployments.js';
 import { createGatewayAdminClient, createWorkerControlClient } from '../temporal/worker-control-client.js';
 import { createApp } from './app.js';
 
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     metrics,
     workerControl,
     workerKeys: controlChannel,
+    deployment: config.versioning.enabled ? deploymentReader(client, config) : undefined,
     gatewayAdmin,
     supervisor: supervisorClient(),
   });

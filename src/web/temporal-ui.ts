@@ -12,6 +12,8 @@ export interface TemporalUiLinks {
   workflow(namespace: string, workflowId: string, runId?: string): string | undefined;
   /** The workflow list filtered by a visibility query: `{ui}/namespaces/{ns}/workflows?query=...`. */
   workflowList(namespace: string, query: string): string | undefined;
+  /** A Worker Deployment's page (its versions, which is current): `{ui}/namespaces/{ns}/deployments/{name}`. */
+  deployment(namespace: string, name: string): string | undefined;
 }
 
 export function temporalUiLinks(uiUrl: string | undefined): TemporalUiLinks {
@@ -24,6 +26,7 @@ export function temporalUiLinks(uiUrl: string | undefined): TemporalUiLinks {
       return runId ? `${workflow}/${encodeURIComponent(runId)}/history` : workflow;
     },
     workflowList: (namespace, query) => (base ? `${ns(namespace)}?query=${encodeURIComponent(query)}` : undefined),
+    deployment: (namespace, name) => (base ? `${base}/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}` : undefined),
   };
 }
 

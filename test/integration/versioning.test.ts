@@ -8,12 +8,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { orderWorkflowId, workflowTypeOf, type Scenario } from '../../src/temporal/contract.js';
-import { createDeploymentControl, describeDeployment } from '../../src/temporal/deployments.js';
+import { createDeploymentControl, deploymentReader, describeDeployment } from '../../src/temporal/deployments.js';
 import type { WorkerControl } from '../../src/web/deps.js';
 import { createOrdersWorker, type OrdersWorkerHandle } from '../../src/worker/orders-worker.js';
 import { testBundles } from '../support/bundles.js';
 import { testConfig, uniqueTaskQueue } from '../support/env.js';
 import { historyOf, ofType, type HistoryEvent } from '../support/history.js';
+import { startTestConsole } from './web-support.js';
 import { ensureRuntime, FAST, newOrderId, resultOf, testLogger, waitFor } from '../support/workers.js';
 
 const logger = testLogger('versioning-test');
@@ -103,6 +104,18 @@ describe('Worker Versioning', () => {
       expect(taskVersions(await historyOf(stuck))).toEqual(new Set([`AUTO_UPGRADE ${bugBuildId}`, `AUTO_UPGRADE ${fixBuildId}`]));
       expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: false });
       expect(await control.status()).toEqual({ fixDeployed: true });
+
+      // The console: Deploy fix through its route says so, and the operator page lists both versions.
+      const web = startTestConsole({ config, workerControl: control, deployment: deploymentReader(client, config) });
+      try {
+        expect(await (await web.post('/worker/deploy-fix', { orderId: '1' })).text()).toContain('already deployed');
+        const figures = await (await web.get('/operator/figures')).text();
+        expect(figures).toContain(`data-build-id="${fixBuildId}" data-role="current"`);
+        expect(figures).toContain(`data-build-id="${bugBuildId}" data-role=""`);
+        if (config.temporal.uiUrl) expect(figures).toContain(`${config.temporal.uiUrl}/namespaces/default/deployments/${config.versioning.deploymentName}`);
+      } finally {
+        await web.close();
+      }
 
       // A restart (a new worker on the same deployment) keeps the fix the server remembers.
       await first.stop();

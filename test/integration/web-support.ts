@@ -33,7 +33,7 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'pollIntervalMs' | 'newOrderId' | 'logger'>> {
+export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'pollIntervalMs' | 'newOrderId' | 'logger'>> {
   /** Temporal address; default the run's dev server. */
   address?: string;
   config?: Config;
@@ -59,6 +59,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     workerControl: options.workerControl,
     workerKeys: options.workerKeys,
     gatewayAdmin: options.gatewayAdmin,
+    deployment: options.deployment,
     newOrderId: options.newOrderId,
   });
   return {

@@ -7,8 +7,10 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { SCENARIOS, type Scenario } from '../../temporal/contract.js';
 import type { OrderConsoleClient, OrderCounts, TaskQueueKind } from '../../temporal/client.js';
+import { BUG_PREFIX, FIX_PREFIX, isUnimplemented, type DeploymentReader } from '../../temporal/deployments.js';
 import type { WorkerStatus } from '../../temporal/worker-control-client.js';
 import { temporalProblem } from '../respond.js';
+import { temporalUiLinks } from '../temporal-ui.js';
 import { scenarioTitle } from '../scenarios.js';
 import { sharedRead } from '../shared-read.js';
 import { countPollers, POLLER_SEEN_MS, workerSelfReader, type WorkerSelf } from './pollers.js';
@@ -41,6 +43,23 @@ export type RetryFigures =
   | { reachable: true; windowSeconds: number; total: number; series: RetryCount[] }
   | { reachable: false; detail: string };
 
+export interface VersionRow {
+  buildId: string;
+  /** 1 (the bug) or 2 (the fix), from the build id's prefix; undefined for a build id of someone else's. */
+  version: 1 | 2 | undefined;
+  role: 'current' | 'ramping' | undefined;
+  /** The ramp's share of new workflows, when ramping. */
+  percentage?: number;
+}
+
+/** The orders' Worker Deployment, newest version first; `problem` when it cannot be read or does not exist. */
+export interface DeploymentFigures {
+  name: string;
+  uiLink: string | undefined;
+  versions: VersionRow[];
+  problem: string | undefined;
+}
+
 export interface OperatorView {
   at: Date;
   rows: ScenarioRow[];
@@ -51,6 +70,8 @@ export interface OperatorView {
   queues: QueueRow[];
   /** A poller counts when the server heard from it this recently (pollers.ts explains the figure). */
   pollerWindowSeconds: number;
+  /** Absent when Worker Versioning is off. */
+  deployment: DeploymentFigures | undefined;
 }
 
 export interface OperatorFigures {
@@ -63,13 +84,15 @@ export interface OperatorFiguresDeps {
   logger: Logger;
   /** The orders worker's control channel: its own word on whether it polls (without it, the server's list alone). */
   worker?: { status(): Promise<WorkerStatus> };
+  /** The orders' Worker Deployment (versioning on). */
+  deployment?: DeploymentReader;
   /** How long one read serves every page (default 1.5 s; pages refresh every 2 s). */
   cacheMs?: number;
   /** How often the worker's retry counters are sampled in the background (default 5 s; 0: only when a page reads). */
   sampleEveryMs?: number;
 }
 
-export function createOperatorFigures({ client, config, logger, worker, cacheMs = 1500, sampleEveryMs = 5_000 }: OperatorFiguresDeps): OperatorFigures {
+export function createOperatorFigures({ client, config, logger, worker, deployment, cacheMs = 1500, sampleEveryMs = 5_000 }: OperatorFiguresDeps): OperatorFigures {
   const window = new RetryWindow();
   // Retries "in the last minute" mean the last minute, also on a page opened just now.
   if (sampleEveryMs > 0) startRetrySampler({ address: config.worker.metricsAddress, window, everyMs: sampleEveryMs });
@@ -108,11 +131,32 @@ export function createOperatorFigures({ client, config, logger, worker, cacheMs 
     }
   };
 
+  const readDeployment = async (): Promise<DeploymentFigures | undefined> => {
+    if (!deployment) return undefined;
+    const figures = { name: deployment.name, uiLink: temporalUiLinks(config.temporal.uiUrl).deployment(config.temporal.namespace, deployment.name), versions: [] };
+    try {
+      const state = await deployment.read();
+      if (!state) return { ...figures, problem: 'not registered: no versioned worker has polled yet (or the worker runs unversioned)' };
+      const versions = [...state.versions]
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map((v): VersionRow => ({
+          buildId: v.buildId,
+          version: v.buildId.startsWith(BUG_PREFIX) ? 1 : v.buildId.startsWith(FIX_PREFIX) ? 2 : undefined,
+          role: v.buildId === state.currentBuildId ? 'current' : v.buildId === state.rampingBuildId ? 'ramping' : undefined,
+          ...(v.buildId === state.rampingBuildId && { percentage: state.rampingPercentage }),
+        }));
+      return { ...figures, versions, problem: undefined };
+    } catch (err) {
+      return { ...figures, problem: isUnimplemented(err) ? 'this Temporal server has no Worker Deployments: the worker runs unversioned' : temporalProblem(err) };
+    }
+  };
+
   const read = async (): Promise<OperatorView> => {
-    const [counts, retries, queueRows] = await Promise.all([
+    const [counts, retries, queueRows, deploymentFigures] = await Promise.all([
       Promise.allSettled(SCENARIOS.map((s) => client.countOrders(s))),
       readRetries(),
       readSelf().then((self) => Promise.all(queues.map((q) => readQueue(q, self)))),
+      readDeployment(),
     ]);
     const failure = counts.find((c): c is PromiseRejectedResult => c.status === 'rejected');
     const rows = SCENARIOS.map((scenario, i) => {
@@ -134,6 +178,7 @@ export function createOperatorFigures({ client, config, logger, worker, cacheMs 
       retries,
       queues: queueRows,
       pollerWindowSeconds: POLLER_SEEN_MS / 1000,
+      deployment: deploymentFigures,
     };
   };
 
