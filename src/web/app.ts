@@ -57,6 +57,7 @@ export function createApp(deps: AppDeps): Hono {
     logger,
     metrics,
     workerControl: deps.workerControl,
+    deployment: deps.deployment,
     supervisor: deps.supervisor,
     apiKeys: createApiKeyService({ worker: deps.workerKeys, gateway: deps.gatewayAdmin, logger }),
     operator: createOperatorFigures({ client: deps.client, config, logger, worker: deps.workerKeys, deployment: deps.deployment }),

@@ -64,6 +64,7 @@ export interface AppDeps {
 /** Everything a route module gets. */
 export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config' | 'logger' | 'metrics' | 'newOrderId'>> {
   workerControl: WorkerControl | undefined;
+  deployment: DeploymentReader | undefined;
   supervisor: SupervisorClient | undefined;
   apiKeys: ApiKeyService;
   operator: OperatorFigures;

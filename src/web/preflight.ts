@@ -7,6 +7,7 @@
 import type { Config } from '../config.js';
 import { ORDER_STATUS } from '../temporal/contract.js';
 import type { OrderConsoleClient, TaskQueueKind } from '../temporal/client.js';
+import { FIX_PREFIX, isUnimplemented, type DeploymentReader } from '../temporal/deployments.js';
 import type { WorkerStatus } from '../temporal/worker-control-client.js';
 import { countPollers, workerSelfReader, type WorkerSelf } from './operator/pollers.js';
 
@@ -30,8 +31,11 @@ interface Spec {
   run: () => Promise<Outcome>;
 }
 
-/** `ordersWorker`: the orders worker's control channel status, when the console has its secret. */
-export async function runPreflight(client: OrderConsoleClient, config: Config, ordersWorker?: () => Promise<WorkerStatus>): Promise<PreflightCheck[]> {
+/**
+ * `ordersWorker`: the orders worker's control channel status, when the console has its secret.
+ * `deployment`: the orders' Worker Deployment, when versioning is on (the check says which Deploy fix runs).
+ */
+export async function runPreflight(client: OrderConsoleClient, config: Config, ordersWorker?: () => Promise<WorkerStatus>, deployment?: DeploymentReader): Promise<PreflightCheck[]> {
   const ns = config.temporal.namespace;
   const nexus = config.nexus;
   const nexusNs = nexus.handler.namespace;
@@ -81,6 +85,11 @@ export async function runPreflight(client: OrderConsoleClient, config: Config, o
         return { ok, detail: `Targets task queue "${endpoint.taskQueue ?? '?'}" in ${endpoint.namespace ?? '?'}${ok ? '.' : `; expected "${nexus.taskQueue}" in ${nexusNs}.`}` };
       },
     },
+    {
+      id: 'deploy-fix-mode', title: 'How Deploy fix deploys (Worker Versioning)',
+      fix: 'Start the orders worker (npm run worker), or set ORDER_DEMO_VERSIONING=false for the in-process swap',
+      run: () => deployFixMode(deployment),
+    },
     { id: 'orders-workflow-worker', title: `Worker polling "${config.taskQueue}" for workflows`, fix: ordersFix, run: pollers(ns, config.taskQueue, 'workflow', self) },
     { id: 'orders-activity-worker', title: `Worker polling "${config.taskQueue}" for activities`, fix: ordersFix, run: pollers(ns, config.taskQueue, 'activity', self) },
     { id: 'shipping-workflow-worker', title: `Worker polling "${nexus.taskQueue}" for shipping workflows`, nexusSide: true, fix: 'npm run worker:shipping', run: pollers(nexusNs, nexus.taskQueue, 'workflow') },
@@ -102,6 +111,21 @@ export async function runPreflight(client: OrderConsoleClient, config: Config, o
     }),
   );
   return [server, ...rest];
+}
+
+async function deployFixMode(deployment: DeploymentReader | undefined): Promise<Outcome> {
+  const swap = 'Deploy fix swaps the code inside the orders worker process';
+  if (!deployment) return { ok: true, detail: `Versioning off (ORDER_DEMO_VERSIONING=false): ${swap}.` };
+  try {
+    const state = await deployment.read();
+    if (!state) return { ok: false, detail: `Worker Deployment "${deployment.name}" not registered: no versioned orders worker has polled yet.` };
+    if (!state.currentBuildId) return { ok: false, detail: `Worker Deployment "${deployment.name}" has no current version: the orders worker sets one when it starts.` };
+    const fixed = state.currentBuildId.startsWith(FIX_PREFIX);
+    return { ok: true, detail: `Worker Deployment "${deployment.name}": current version ${state.currentBuildId} (${fixed ? 'the fix' : 'with the bug'}). Deploy fix makes version 2 current.` };
+  } catch (err) {
+    if (isUnimplemented(err)) return { ok: true, detail: `This Temporal server has no Worker Deployments, so the worker runs unversioned: ${swap}.` };
+    throw err;
+  }
 }
 
 function bool(ok: boolean, yes: string, no: string): Outcome {

@@ -14,7 +14,7 @@ import { createOrdersWorker, type OrdersWorkerHandle } from '../../src/worker/or
 import { testBundles } from '../support/bundles.js';
 import { testConfig, uniqueTaskQueue } from '../support/env.js';
 import { historyOf, ofType, type HistoryEvent } from '../support/history.js';
-import { startTestConsole } from './web-support.js';
+import { startTestConsole, testidAttr } from './web-support.js';
 import { ensureRuntime, FAST, newOrderId, resultOf, testLogger, waitFor } from '../support/workers.js';
 
 const logger = testLogger('versioning-test');
@@ -112,6 +112,9 @@ describe('Worker Versioning', () => {
         const figures = await (await web.get('/operator/figures')).text();
         expect(figures).toContain(`data-build-id="${fixBuildId}" data-role="current"`);
         expect(figures).toContain(`data-build-id="${bugBuildId}" data-role=""`);
+        const preflight = await (await web.get('/preflight')).text();
+        expect(testidAttr(preflight, 'check-deploy-fix-mode', 'data-status')).toBe('ok');
+        expect(preflight).toContain(`current version ${fixBuildId} (the fix)`);
         if (config.temporal.uiUrl) expect(figures).toContain(`${config.temporal.uiUrl}/namespaces/default/deployments/${config.versioning.deploymentName}`);
       } finally {
         await web.close();

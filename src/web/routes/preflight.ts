@@ -6,7 +6,7 @@ import { renderPage } from '../respond.js';
 
 export function preflightRoutes(ctx: RouteContext): Hono {
   return new Hono().get('/preflight', async (c) => {
-    const checks = await runPreflight(ctx.client, ctx.config, ctx.apiKeys.workerStatus);
+    const checks = await runPreflight(ctx.client, ctx.config, ctx.apiKeys.workerStatus, ctx.deployment);
     const ready = checks.every((check) => check.status === 'ok');
     return renderPage(ctx, c, 'preflight', { title: 'Preflight', nav: 'preflight', checks, ready });
   });
