@@ -69,6 +69,12 @@ export async function createVersionedOrdersWorker(options: VersionedOrdersOption
   const describe = (): Promise<DeploymentState | undefined> => describeDeployment(service, namespace, deploymentName);
   let fixed = false;
   let stopping = false;
+  // Ends ensureCurrent's wait between attempts at once when the worker stops (a Ctrl-C must not wait for it).
+  let wake = (): void => {};
+  const stop = (): void => {
+    stopping = true;
+    wake();
+  };
 
   const makeCurrent = async (buildId: string): Promise<void> => {
     await setCurrentVersion(service, { namespace, deploymentName, buildId, identity });
@@ -95,7 +101,10 @@ export async function createVersionedOrdersWorker(options: VersionedOrdersOption
           logger.warn('Cannot make one of this worker\'s versions current yet; still trying', { deploymentName, error: err as Error });
         } else logger.debug('Making a version current failed; retrying', { deploymentName, error: err as Error });
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        wake = () => (clearTimeout(timer), resolve());
+      });
     }
   };
 
@@ -133,7 +142,7 @@ export async function createVersionedOrdersWorker(options: VersionedOrdersOption
         // Pollers first: a version is made current only once the server has seen them.
         started = ensureCurrent();
         const outcomes = await Promise.allSettled(ends);
-        stopping = true;
+        stop();
         await started;
         const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
         if (failed) throw failed.reason;
@@ -141,7 +150,7 @@ export async function createVersionedOrdersWorker(options: VersionedOrdersOption
       return running;
     },
     async shutdown() {
-      stopping = true;
+      stop();
       await Promise.all(both.map((k) => k.shutdown()));
       await running?.catch(() => undefined);
     },

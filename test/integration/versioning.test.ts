@@ -147,6 +147,31 @@ describe('Worker Versioning', () => {
   });
 });
 
+describe('a server without Worker Deployments', () => {
+  it('gets an unversioned worker, with the in-process swap', async () => {
+    // The run's server has Worker Deployments: this connection answers DescribeWorkerDeployment as an older one does.
+    const unimplemented = () => Promise.reject(Object.assign(new Error('unknown method DescribeWorkerDeployment'), { code: 12 /* UNIMPLEMENTED */ }));
+    const service = new Proxy(connection.workflowService, { get: (target, key) => (key === 'describeWorkerDeployment' ? unimplemented : Reflect.get(target, key)) });
+    const older = Object.create(connection, { workflowService: { value: service } }) as NativeConnection;
+    const own = { ...config, taskQueue: uniqueTaskQueue('versioning-older') };
+    const worker = await createOrdersWorker({ config: own, connection: older, logger, workflowBundle: testBundles, fixed: false });
+    const running = worker.run();
+    try {
+      expect(worker.versioning).toBeUndefined();
+      const orderId = newOrderId();
+      const handle = await client.workflow.start(workflowTypeOf('RecoverableFailure'), {
+        taskQueue: own.taskQueue, workflowId: orderWorkflowId(orderId), args: [{ OrderId: orderId, Address: '6 Old St', TimeScale: FAST }], workflowTaskTimeout: '2s',
+      });
+      await waitFor(async () => ofType(await historyOf(handle), 'WorkflowTaskFailed'), (events) => events.length > 0, 'a workflow task failure');
+      await worker.redeploy({ fixed: true });
+      expect((await resultOf(handle)).address).toBe('6 Old St');
+    } finally {
+      await worker.shutdown();
+      await running;
+    }
+  });
+});
+
 describe('the console\'s deployment control', () => {
   const fallback: WorkerControl = {
     deployFix: () => Promise.resolve({ fixDeployed: true, changed: true }),
