@@ -10,12 +10,13 @@
  * deployment's current version; on a server without them it logs why and runs unversioned, as above.
  */
 import { hostname } from 'node:os';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { Worker, type NativeConnection, type WorkerDeploymentOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityHooks } from '../activities/index.js';
 import { openLedger } from '../activities/ledger.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { describeDeployment, isUnimplemented } from '../temporal/deployments.js';
+import { describeDeployment, grpcCode, isUnimplemented } from '../temporal/deployments.js';
 import { bundleFromSource, memoizeBundles, ordersEntry, workflowCodeVersion, type BundleProvider } from './bundles.js';
 import { connectionCheck, failureCause, isCredentialError } from './failures.js';
 import { keepRunning, type WorkerFailure, type WorkerState } from './keep-running.js';
@@ -177,10 +178,13 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
 /** Why the server cannot run versioned workers (undefined: it can, or it cannot tell yet: go versioned). */
 async function versioningUnavailable(connection: NativeConnection, namespace: string, deploymentName: string): Promise<string | undefined> {
   try {
-    await describeDeployment(connection.workflowService, namespace, deploymentName);
+    await connection.withDeadline(Date.now() + 5_000, () => describeDeployment(connection.workflowService, namespace, deploymentName));
     return undefined;
   } catch (err) {
+    if (isUnimplemented(err)) return 'the Temporal server has no Worker Deployments (DescribeWorkerDeployment is UNIMPLEMENTED)';
+    // A server that has the API but turned it off (dynamic config) refuses it as a precondition.
+    if (grpcCode(err) === grpcStatus.FAILED_PRECONDITION) return 'the Temporal server has Worker Deployments turned off (FAILED_PRECONDITION)';
     // Other errors (a refused key, a server restarting) say nothing about the server's features.
-    return isUnimplemented(err) ? 'the Temporal server has no Worker Deployments (DescribeWorkerDeployment is UNIMPLEMENTED)' : undefined;
+    return undefined;
   }
 }
