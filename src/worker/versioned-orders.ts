@@ -166,7 +166,9 @@ export async function createVersionedOrdersWorker(options: VersionedOrdersOption
     },
     /** Reads which version is current (the console may have changed it through the deployment API). */
     async refresh(): Promise<void> {
-      fixed = (await describe())?.currentBuildId?.startsWith(FIX_PREFIX) ?? false;
+      // Bounded: Core retries an unreachable server inside one call, and /status must answer regardless.
+      const state = await connection.withDeadline(Date.now() + 2_000, describe);
+      fixed = state?.currentBuildId?.startsWith(FIX_PREFIX) ?? false;
     },
     retryNow() {
       for (const k of both) k.retryNow();
