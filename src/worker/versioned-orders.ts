@@ -166,8 +166,13 @@ export async function createVersionedOrdersWorker(options: VersionedOrdersOption
     },
     /** Reads which version is current (the console may have changed it through the deployment API). */
     async refresh(): Promise<void> {
-      // Bounded: Core retries an unreachable server inside one call, and /status must answer regardless.
-      const state = await connection.withDeadline(Date.now() + 2_000, describe);
+      // Bounded by a timer: Core retries an unreachable server inside one call well past a gRPC deadline,
+      // and /status must answer regardless (with the last known answer).
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('No answer in time.')), 2_000)));
+      const reading = connection.withDeadline(Date.now() + 2_000, describe);
+      reading.catch(() => undefined);
+      const state = await Promise.race([reading, late]).finally(() => clearTimeout(timer));
       fixed = state?.currentBuildId?.startsWith(FIX_PREFIX) ?? false;
     },
     retryNow() {
