@@ -50,6 +50,8 @@ async function startWorkerProcess(): Promise<ChildProcess> {
       WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
       WORKER_CONTROL_ADDRESS: `127.0.0.1:${await freePort()}`,
       LOG_LEVEL: 'info',
+      // Unversioned, like every suite's worker but the versioning one: the run's server is shared.
+      ORDER_DEMO_VERSIONING: 'false',
     },
   });
   children.add(child);
@@ -77,11 +79,12 @@ describe('worker crash', () => {
   it('a SIGKILLed worker process loses nothing: a new process finishes the order', { timeout: 120_000 }, async () => {
     const first = await startWorkerProcess();
     const orderId = newOrderId();
-    // Slow enough that the kill lands mid-order (timers 0.5/0.5/1.5 s, shipping 0.5–2 s).
+    // Slow enough that the kill lands mid-order on a busy machine: progress 25 is set as CheckFraud completes,
+    // and timers of 1/1/3 s and shipping of 1–4 s still lie ahead.
     const handle = await client.workflow.start('OrderWorkflowHappyPath', {
       taskQueue,
       workflowId: orderWorkflowId(orderId),
-      args: [{ OrderId: orderId, Address: '11 Crash Ct', TimeScale: 0.5 }],
+      args: [{ OrderId: orderId, Address: '11 Crash Ct', TimeScale: 1 }],
     });
     await waitFor(() => handle.query(getProgressQuery), (p) => p >= PROGRESS.fraudChecked, 'progress 25');
 
