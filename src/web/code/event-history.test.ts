@@ -70,6 +70,23 @@ describe('the event history, summarised', () => {
     expect(typeName(10)).toBe('ActivityTaskScheduled');
     expect(summarizeHistory([])).toEqual({ rows: [], total: 0, closed: false });
   });
+
+  it('labels each workflow task with the Worker Deployment version that ran it (v1/v2, the full build id kept)', () => {
+    const at = (s: number) => ({ seconds: s, nanos: 0 });
+    const events = [
+      { eventId: 1, eventTime: at(100), eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', workflowExecutionStartedEventAttributes: { workflowType: { name: 'OrderWorkflowRecoverableFailure' } } },
+      { eventId: 2, eventTime: at(100), eventType: 'EVENT_TYPE_WORKFLOW_TASK_FAILED', workflowTaskFailedEventAttributes: { failure: { message: 'bug' }, workerVersion: { buildId: 'v1-abc123' } } },
+      { eventId: 3, eventTime: at(101), eventType: 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', workflowTaskCompletedEventAttributes: { deploymentVersion: { deploymentName: 'order-demo', buildId: 'v2-abc123' }, workerDeploymentVersion: 'order-demo.v2-abc123' } },
+      { eventId: 4, eventTime: at(102), eventType: 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', workflowTaskCompletedEventAttributes: { workerDeploymentVersion: 'order-demo.0123456789abcdef' } },
+      { eventId: 5, eventTime: at(103), eventType: 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', workflowTaskCompletedEventAttributes: {} },
+    ] as unknown as HistoryEvent[];
+    const byId = new Map(summarizeHistory(events).rows.map((r) => [r.id, r]));
+    expect(byId.get(1)?.version).toBeUndefined();
+    expect(byId.get(2)).toMatchObject({ detail: 'bug', version: { label: 'v1', buildId: 'v1-abc123' } });
+    expect(byId.get(3)?.version).toEqual({ label: 'v2', buildId: 'v2-abc123' });
+    expect(byId.get(4)?.version).toEqual({ label: '01234567', buildId: '0123456789abcdef' });
+    expect(byId.get(5)?.version).toBeUndefined();
+  });
 });
 
 describe('history reads', () => {

@@ -20,6 +20,14 @@ export interface HistoryRow {
   attempt: number | undefined;
   detail: string;
   tone: HistoryTone;
+  /** Workflow task events: the Worker Deployment version that ran the task (Worker Versioning), when recorded. */
+  version?: TaskVersion;
+}
+
+/** `label` is the build id's version prefix ("v1", "v2") or, for another build id, its first 8 characters. */
+export interface TaskVersion {
+  label: string;
+  buildId: string;
 }
 
 export interface HistorySummary {
@@ -48,14 +56,20 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HistorySummar
     const type = typeName(e.eventType);
     let detail = '';
     let attempt: number | undefined;
+    let version: TaskVersion | undefined;
     if (e.workflowExecutionStartedEventAttributes) {
       const a = e.workflowExecutionStartedEventAttributes;
       detail = a.workflowType?.name ?? '';
       attempt = over1(a.attempt);
     } else if (e.workflowTaskScheduledEventAttributes) {
       attempt = over1(e.workflowTaskScheduledEventAttributes.attempt);
+    } else if (e.workflowTaskStartedEventAttributes) {
+      version = taskVersion(undefined, e.workflowTaskStartedEventAttributes.workerVersion);
+    } else if (e.workflowTaskCompletedEventAttributes) {
+      version = taskVersion(e.workflowTaskCompletedEventAttributes, e.workflowTaskCompletedEventAttributes.workerVersion);
     } else if (e.workflowTaskFailedEventAttributes) {
       detail = rootMessage(e.workflowTaskFailedEventAttributes.failure);
+      version = taskVersion(undefined, e.workflowTaskFailedEventAttributes.workerVersion);
     } else if (e.activityTaskScheduledEventAttributes) {
       detail = e.activityTaskScheduledEventAttributes.activityType?.name ?? '';
       activities.set(id, detail);
@@ -119,10 +133,31 @@ export function summarizeHistory(events: readonly HistoryEvent[]): HistorySummar
       detail = e.workflowExecutionTerminatedEventAttributes.reason ?? '';
     }
     const at = msOf(e.eventTime);
-    return { id, type, at: at ?? first, offsetMs: at === undefined ? 0 : Math.max(0, at - first), attempt, detail, tone: toneOf(type) };
+    const row: HistoryRow = { id, type, at: at ?? first, offsetMs: at === undefined ? 0 : Math.max(0, at - first), attempt, detail, tone: toneOf(type) };
+    if (version) row.version = version;
+    return row;
   });
   const closed = rows.some((r) => CLOSING.test(r.type));
   return { rows: rows.reverse().slice(0, MAX_ROWS), total: rows.length, closed };
+}
+
+type CompletedVersioning = {
+  deploymentVersion?: { buildId?: string | null } | null;
+  workerDeploymentVersion?: string | null;
+  deployment?: { buildId?: string | null } | null;
+};
+
+/**
+ * The build id of the worker that ran a workflow task: `deploymentVersion` (server 1.28+), else the older
+ * `workerDeploymentVersion` ("<deployment>.<build id>"), `deployment`, or the worker's version stamp.
+ * Unversioned workers leave them empty: no version.
+ */
+export function taskVersion(a: CompletedVersioning | undefined, stamp: { buildId?: string | null } | null | undefined): TaskVersion | undefined {
+  const legacy = a?.workerDeploymentVersion && a.workerDeploymentVersion.includes('.') ? a.workerDeploymentVersion.slice(a.workerDeploymentVersion.indexOf('.') + 1) : undefined;
+  const buildId = a?.deploymentVersion?.buildId || legacy || a?.deployment?.buildId || stamp?.buildId || '';
+  if (!buildId) return undefined;
+  const prefix = /^(v\d+)-/.exec(buildId);
+  return { label: prefix ? prefix[1]! : buildId.slice(0, 8), buildId };
 }
 
 /** EVENT_TYPE_ACTIVITY_TASK_SCHEDULED (or its number) as ActivityTaskScheduled. */
