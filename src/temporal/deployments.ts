@@ -88,11 +88,76 @@ export async function setCurrentVersion(
   });
 }
 
+/** Ramps `percentage` % of new workflows to `buildId`; an empty build id with 0 % clears the ramp. */
+export async function setRampingVersion(
+  service: WorkflowService,
+  options: { namespace: string; deploymentName: string; buildId: string; percentage: number; identity: string },
+): Promise<void> {
+  await service.setWorkerDeploymentRampingVersion({
+    namespace: options.namespace,
+    deploymentName: options.deploymentName,
+    buildId: options.buildId,
+    percentage: options.percentage,
+    identity: options.identity,
+    allowNoPollers: false,
+  });
+}
+
+/** Why a ramp cannot be done: `unavailable` (versioning off or the deployment absent: 501) or `conflict` (409). */
+export class RampRefused extends Error {
+  constructor(message: string, readonly reason: 'unavailable' | 'conflict') {
+    super(message);
+    this.name = 'RampRefused';
+  }
+}
+
+export interface RampChange {
+  /** The version now ramping (undefined: no ramp) and its share of new workflows. */
+  rampingBuildId: string | undefined;
+  percentage: number;
+  changed: boolean;
+}
+
+/** How far back the operator page counts new orders per version (the ramp's split). */
+export const SPLIT_WINDOW_MINUTES = 10;
+
+export interface VersionSplit {
+  minutes: number;
+  /** Workflows started in the window, per version (by the `TemporalWorkerDeploymentVersion` search attribute). */
+  counts: { buildId: string; count: number }[];
+}
+
+/**
+ * Workflows started in the last `minutes` per version. Visibility groups only by ExecutionStatus, so one count
+ * per version; the attribute reads "<deployment>:<build id>" (servers before 1.28: "<deployment>.<build id>").
+ */
+export async function countByVersion(
+  workflow: { count(query: string): Promise<{ count: number }> },
+  deploymentName: string,
+  buildIds: readonly string[],
+  minutes = SPLIT_WINDOW_MINUTES,
+  now = Date.now(),
+): Promise<VersionSplit> {
+  const since = new Date(now - minutes * 60_000).toISOString();
+  const counts = await Promise.all(buildIds.map(async (buildId) => {
+    const values = [`${deploymentName}:${buildId}`, `${deploymentName}.${buildId}`].map((v) => `'${v.replace(/'/g, "\\'")}'`).join(', ');
+    const { count } = await workflow.count(`StartTime > '${since}' AND TemporalWorkerDeploymentVersion IN (${values})`);
+    return { buildId, count };
+  }));
+  return { minutes, counts };
+}
+
 /** Reads the configured deployment (the operator page's versions): undefined when it does not exist. */
-export function deploymentReader(client: { workflowService: WorkflowService }, config: Pick<Config, 'temporal' | 'versioning'>) {
+export function deploymentReader(
+  client: { workflowService: WorkflowService; workflow?: { count(query: string): Promise<{ count: number }> } },
+  config: Pick<Config, 'temporal' | 'versioning'>,
+) {
+  const workflow = client.workflow;
   return {
     name: config.versioning.deploymentName,
     read: () => describeDeployment(client.workflowService, config.temporal.namespace, config.versioning.deploymentName),
+    /** New workflows per version over the last SPLIT_WINDOW_MINUTES (absent without a visibility client). */
+    split: workflow ? (buildIds: readonly string[]) => countByVersion(workflow, config.versioning.deploymentName, buildIds) : undefined,
   };
 }
 export type DeploymentReader = ReturnType<typeof deploymentReader>;
@@ -106,7 +171,12 @@ export interface DeploymentControlOptions {
 }
 
 /** Deploy fix = make our newest v2 current; Restore the bug = our newest v1; status = is a v2 current. */
-export function createDeploymentControl({ client, config, fallback, identity = 'order-demo-console' }: DeploymentControlOptions): WorkerControl {
+export interface DeploymentControl extends WorkerControl {
+  /** Ramps the newest v2 to `percentage` % of new workflows (v1 current); 0 stops the ramp. */
+  ramp(percentage: number): Promise<RampChange>;
+}
+
+export function createDeploymentControl({ client, config, fallback, identity = 'order-demo-console' }: DeploymentControlOptions): DeploymentControl {
   const namespace = config.temporal.namespace;
   const deploymentName = config.versioning.deploymentName;
   const noDeployment = (): never => {
@@ -131,7 +201,34 @@ export function createDeploymentControl({ client, config, fallback, identity = '
     await setCurrentVersion(client.workflowService, { namespace, deploymentName, buildId: target, identity });
     return { fixDeployed: fixed, changed: true };
   };
+  const ramp = async (percentage: number): Promise<RampChange> => {
+    if (!Number.isInteger(percentage) || percentage < 0 || percentage > 100) throw new RangeError(`A ramp is a whole percentage from 0 to 100, not ${percentage}.`);
+    let state: DeploymentState | undefined;
+    try {
+      state = config.versioning.enabled ? await describeDeployment(client.workflowService, namespace, deploymentName) : undefined;
+    } catch (err) {
+      if (isUnimplemented(err)) throw new RampRefused('This Temporal server has no Worker Deployments, so the worker runs unversioned: there is nothing to ramp.', 'unavailable');
+      throw err;
+    }
+    if (!state) {
+      throw new RampRefused(config.versioning.enabled
+        ? `The Worker Deployment "${deploymentName}" does not exist yet: start the orders worker (npm start).`
+        : 'Worker Versioning is off (ORDER_DEMO_VERSIONING=false): there are no versions to ramp.', 'unavailable');
+    }
+    if (percentage === 0) {
+      if (!state.rampingBuildId && state.rampingPercentage === 0) return { rampingBuildId: undefined, percentage: 0, changed: false };
+      await setRampingVersion(client.workflowService, { namespace, deploymentName, buildId: '', percentage: 0, identity });
+      return { rampingBuildId: undefined, percentage: 0, changed: true };
+    }
+    const target = newestOf(state, FIX_PREFIX);
+    if (!target) throw new RampRefused(`No worker has registered version 2 (${FIX_PREFIX}*) of "${deploymentName}" yet: is the orders worker running?`, 'conflict');
+    if (state.currentBuildId === target) throw new RampRefused('The fix is already the current version: Restore the bug first, then ramp the fix.', 'conflict');
+    if (state.rampingBuildId === target && state.rampingPercentage === percentage) return { rampingBuildId: target, percentage, changed: false };
+    await setRampingVersion(client.workflowService, { namespace, deploymentName, buildId: target, percentage, identity });
+    return { rampingBuildId: target, percentage, changed: true };
+  };
   return {
+    ramp,
     deployFix: () => change(true),
     restoreBug: () => change(false),
     async status() {

@@ -58,6 +58,7 @@ export function createApp(deps: AppDeps): Hono {
     metrics,
     workerControl: deps.workerControl,
     deployment: deps.deployment,
+    deploymentRamp: deps.deploymentRamp,
     supervisor: deps.supervisor,
     apiKeys: createApiKeyService({ worker: deps.workerKeys, gateway: deps.gatewayAdmin, logger }),
     operator: createOperatorFigures({ client: deps.client, config, logger, worker: deps.workerKeys, deployment: deps.deployment }),

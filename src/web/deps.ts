@@ -4,7 +4,7 @@ import type { SupervisorClient } from '../process/supervision.js';
 import type { Logger } from '../logger.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
 import type { OrderConsoleClient } from '../temporal/client.js';
-import type { DeploymentReader } from '../temporal/deployments.js';
+import type { DeploymentControl, DeploymentReader } from '../temporal/deployments.js';
 import type { GatewayAdminClient, WorkerControlClient } from '../temporal/worker-control-client.js';
 import type { ApiKeyService } from './api-key/service.js';
 import type { OperatorFigures } from './operator/figures.js';
@@ -47,6 +47,8 @@ export interface AppDeps {
   workerControl?: WorkerControl;
   /** The orders' Worker Deployment (versioning on): the operator page lists its versions. */
   deployment?: DeploymentReader;
+  /** The deployment control's ramp (versioning on): without it the operator page's ramp posts answer 501. */
+  deploymentRamp?: Pick<DeploymentControl, 'ramp'>;
   /** Without it the API key page explains how to connect the console to the worker's control channel. */
   workerKeys?: WorkerKeyControl;
   /** With it the API key panel runs in gateway mode (issue and revoke keys offline); without, in Cloud mode. */
@@ -65,6 +67,7 @@ export interface AppDeps {
 export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config' | 'logger' | 'metrics' | 'newOrderId'>> {
   workerControl: WorkerControl | undefined;
   deployment: DeploymentReader | undefined;
+  deploymentRamp: Pick<DeploymentControl, 'ramp'> | undefined;
   supervisor: SupervisorClient | undefined;
   apiKeys: ApiKeyService;
   operator: OperatorFigures;

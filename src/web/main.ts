@@ -34,9 +34,8 @@ async function main(): Promise<void> {
   const controlChannel = secret ? createWorkerControlClient({ url: config.worker.controlAddress, secret }) : undefined;
   // With Worker Versioning, Deploy fix makes the fixed version current on the server (no secret needed);
   // the control channel answers when the server has no Worker Deployments or the worker runs unversioned.
-  const workerControl = config.versioning.enabled
-    ? createDeploymentControl({ client, config, fallback: controlChannel })
-    : controlChannel;
+  const deploymentControl = config.versioning.enabled ? createDeploymentControl({ client, config, fallback: controlChannel }) : undefined;
+  const workerControl = deploymentControl ?? controlChannel;
   // The launcher hands the console the gateway's admin secret only when the gateway runs: its presence
   // puts the API key panel in gateway mode (issue and revoke keys here); otherwise Cloud mode (paste a key).
   const adminSecret = config.gateway.adminSecret;
@@ -47,6 +46,7 @@ async function main(): Promise<void> {
     logger,
     metrics,
     workerControl,
+    deploymentRamp: deploymentControl,
     workerKeys: controlChannel,
     deployment: config.versioning.enabled ? deploymentReader(client, config) : undefined,
     gatewayAdmin,

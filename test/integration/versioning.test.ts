@@ -8,7 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { orderWorkflowId, workflowTypeOf, type Scenario } from '../../src/temporal/contract.js';
-import { createDeploymentControl, deploymentReader, describeDeployment } from '../../src/temporal/deployments.js';
+import { createDeploymentControl, deploymentReader, describeDeployment, type DeploymentControl } from '../../src/temporal/deployments.js';
 import type { WorkerControl } from '../../src/web/deps.js';
 import { createOrdersWorker, type OrdersWorkerHandle } from '../../src/worker/orders-worker.js';
 import { testBundles } from '../support/bundles.js';
@@ -22,7 +22,7 @@ let config: Config;
 let connection: NativeConnection;
 let clientConnection: Connection;
 let client: Client;
-let control: WorkerControl;
+let control: DeploymentControl;
 
 /** An orders worker of this file's deployment, running; stop() ends it (a restart is stop() then start()). */
 async function startWorker(): Promise<{ worker: OrdersWorkerHandle; stop(): Promise<void> }> {
@@ -55,7 +55,16 @@ function taskVersions(events: HistoryEvent[]): Set<string> {
   );
 }
 
-const current = async () => (await describeDeployment(client.workflowService, config.temporal.namespace, config.versioning.deploymentName))?.currentBuildId;
+const deploymentNow = async () => describeDeployment(client.workflowService, config.temporal.namespace, config.versioning.deploymentName);
+const current = async () => (await deploymentNow())?.currentBuildId;
+/** The version labels of the console's event history rows (data-testid="history-version"), oldest first. */
+const historyLabels = (html: string): string[] => [...html.matchAll(/data-testid="history-version" title="Ran on build ([^"]+)">([^<]+)</g)].map((m) => `${m[2]} ${m[1]}`).reverse();
+
+/** The count the operator page's split shows for a build id (-1: no row). */
+function testidCount(html: string, buildId: string): number {
+  const m = new RegExp(`data-testid="deployment-split-row" data-build-id="${buildId}" data-count="(\\d+)"`).exec(html);
+  return m ? Number(m[1]) : -1;
+}
 
 beforeAll(async () => {
   ensureRuntime(logger);
@@ -106,8 +115,17 @@ describe('Worker Versioning', () => {
       expect(await control.status()).toEqual({ fixDeployed: true });
 
       // The console: Deploy fix through its route says so, and the operator page lists both versions.
-      const web = startTestConsole({ config, workerControl: control, deployment: deploymentReader(client, config) });
+      const web = startTestConsole({ config, workerControl: control, deployment: deploymentReader(client, config), deploymentRamp: control });
       try {
+        // The order page's event history: the stuck order's workflow tasks ran on v1, then on v2.
+        const labels = historyLabels(await (await web.get(`/orders/${stuck.workflowId.replace(/^order-/, '')}/history`)).text());
+        expect(labels[0]).toBe(`v1 ${bugBuildId}`);
+        expect(labels.at(-1)).toBe(`v2 ${fixBuildId}`);
+        expect([...new Set(labels)]).toEqual([`v1 ${bugBuildId}`, `v2 ${fixBuildId}`]);
+        // The fix is current: nothing to ramp.
+        const refused = await web.post('/operator/ramp', { percentage: '50' });
+        expect(refused.status).toBe(409);
+        expect(await refused.text()).toContain('already the current version');
         expect(await (await web.post('/worker/deploy-fix', { orderId: '1' })).text()).toContain('already deployed');
         const figures = await (await web.get('/operator/figures')).text();
         expect(figures).toContain(`data-build-id="${fixBuildId}" data-role="current"`);
@@ -132,6 +150,48 @@ describe('Worker Versioning', () => {
       await waitFor(async () => ofType(await historyOf(next), 'WorkflowTaskFailed'), (events) => events.length > 0, 'the next order stuck again');
       expect((await next.describe()).status.name).toBe('RUNNING');
       await next.terminate('test over');
+
+      // The ramp: the operator page's form sends 50 % of new orders to v2 (v1 stays current), then stops it.
+      const ramping = startTestConsole({ config, workerControl: control, deployment: deploymentReader(client, config), deploymentRamp: control });
+      try {
+        let figures = await (await ramping.get('/operator/figures')).text();
+        expect(figures).toContain('data-testid="ramp-50"');
+        expect(figures).not.toContain('data-testid="ramp-stop"');
+        const ramped = await ramping.post('/operator/ramp', { percentage: '50' }, { 'hx-request': 'true' });
+        expect(ramped.status).toBe(200);
+        figures = await ramped.text();
+        expect(figures).toContain('id="operator-figures"');
+        expect(figures).toContain(`Ramping the fix (${fixBuildId}) to 50 %`);
+        expect(await deploymentNow()).toMatchObject({ currentBuildId: bugBuildId, rampingBuildId: fixBuildId, rampingPercentage: 50 });
+        expect(figures).toContain(`data-build-id="${fixBuildId}" data-role="ramping"`);
+        expect(figures).toContain('data-testid="ramp-stop"');
+        // The split of new orders: visibility counts each version's (the happy order and the next on v1, the stuck one moved to v2).
+        const split = await waitFor(
+          async () => {
+            const html = await (await ramping.get('/operator/figures')).text();
+            return { v1: testidCount(html, bugBuildId), v2: testidCount(html, fixBuildId) };
+          },
+          (c) => c.v1 >= 2 && c.v2 >= 1,
+          'the split of new orders by version',
+        );
+        expect(split.v1).toBeGreaterThanOrEqual(2);
+        const stopped = await ramping.post('/operator/ramp', { percentage: '0' });
+        expect(stopped.status).toBe(303);
+        expect(await deploymentNow()).toMatchObject({ currentBuildId: bugBuildId, rampingBuildId: undefined, rampingPercentage: 0 });
+        expect((await ramping.post('/operator/ramp', { percentage: '30' })).status).toBe(422);
+      } finally {
+        await ramping.close();
+      }
+      // Versioning off: no ramp (501).
+      const off = startTestConsole({ config, workerControl: control, deployment: undefined });
+      try {
+        const answer = await off.post('/operator/ramp', { percentage: '50' }, { 'hx-request': 'true' });
+        expect(answer.status).toBe(200);
+        expect(await answer.text()).toMatch(/data-status="501"[^>]*>Worker Versioning is off/);
+        expect((await off.post('/operator/ramp', { percentage: '50' })).status).toBe(501);
+      } finally {
+        await off.close();
+      }
 
       // The worker's own redeploy (its control channel's Deploy fix, the console's fallback) moves the deployment too.
       await second.worker.redeploy({ fixed: true });

@@ -33,7 +33,7 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'pollIntervalMs' | 'newOrderId' | 'logger'>> {
+export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'pollIntervalMs' | 'newOrderId' | 'logger'>> {
   /** Temporal address; default the run's dev server. */
   address?: string;
   config?: Config;
@@ -60,6 +60,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     workerKeys: options.workerKeys,
     gatewayAdmin: options.gatewayAdmin,
     deployment: options.deployment,
+    deploymentRamp: options.deploymentRamp,
     newOrderId: options.newOrderId,
   });
   return {

@@ -58,6 +58,12 @@ export interface DeploymentFigures {
   uiLink: string | undefined;
   versions: VersionRow[];
   problem: string | undefined;
+  /** New workflows per version over the last few minutes (the ramp's effect); `problem` when visibility did not answer. */
+  split?: { minutes: number; total: number; rows: { buildId: string; version: 1 | 2 | undefined; count: number; percent: number }[]; problem?: string };
+  /** A version 2 is registered and is not current: the ramp form is offered. */
+  canRamp: boolean;
+  /** The ramp in force (v2 ramping), for "Stop the ramp". */
+  ramping: boolean;
 }
 
 export interface OperatorView {
@@ -76,6 +82,8 @@ export interface OperatorView {
 
 export interface OperatorFigures {
   read(): Promise<OperatorView>;
+  /** The next read asks Temporal again (after a change made from the page, such as a ramp). */
+  invalidate(): void;
 }
 
 export interface OperatorFiguresDeps {
@@ -133,7 +141,7 @@ export function createOperatorFigures({ client, config, logger, worker, deployme
 
   const readDeployment = async (): Promise<DeploymentFigures | undefined> => {
     if (!deployment) return undefined;
-    const figures = { name: deployment.name, uiLink: temporalUiLinks(config.temporal.uiUrl).deployment(config.temporal.namespace, deployment.name), versions: [] };
+    const figures = { name: deployment.name, uiLink: temporalUiLinks(config.temporal.uiUrl).deployment(config.temporal.namespace, deployment.name), versions: [], canRamp: false, ramping: false };
     try {
       const state = await deployment.read();
       if (!state) return { ...figures, problem: 'not registered: no versioned worker has polled yet (or the worker runs unversioned)' };
@@ -145,9 +153,34 @@ export function createOperatorFigures({ client, config, logger, worker, deployme
           role: v.buildId === state.currentBuildId ? 'current' : v.buildId === state.rampingBuildId ? 'ramping' : undefined,
           ...(v.buildId === state.rampingBuildId && { percentage: state.rampingPercentage }),
         }));
-      return { ...figures, versions, problem: undefined };
+      const newestFix = versions.find((v) => v.version === 2);
+      return {
+        ...figures,
+        versions,
+        problem: undefined,
+        canRamp: newestFix !== undefined && newestFix.role !== 'current',
+        ramping: state.rampingBuildId !== undefined && state.rampingPercentage > 0,
+        split: await readSplit(versions.slice(0, 4)),
+      };
     } catch (err) {
       return { ...figures, problem: isUnimplemented(err) ? 'this Temporal server has no Worker Deployments: the worker runs unversioned' : temporalProblem(err) };
+    }
+  };
+
+  const readSplit = async (versions: VersionRow[]): Promise<DeploymentFigures['split']> => {
+    if (!deployment?.split || versions.length === 0) return undefined;
+    try {
+      const { minutes, counts } = await deployment.split(versions.map((v) => v.buildId));
+      const total = counts.reduce((n, c) => n + c.count, 0);
+      const rows = counts.map((c) => ({
+        buildId: c.buildId,
+        version: versions.find((v) => v.buildId === c.buildId)?.version,
+        count: c.count,
+        percent: total > 0 ? Math.round((c.count / total) * 100) : 0,
+      }));
+      return { minutes, total, rows };
+    } catch (err) {
+      return { minutes: 0, total: 0, rows: [], problem: temporalProblem(err) };
     }
   };
 
@@ -183,7 +216,7 @@ export function createOperatorFigures({ client, config, logger, worker, deployme
   };
 
   const shared = sharedRead(read, cacheMs);
-  return { read: () => shared.get() };
+  return { read: () => shared.get(), invalidate: () => shared.invalidate() };
 }
 
 function countsRow(counts: OrderCounts): Pick<ScenarioRow, 'running' | 'completed' | 'failed' | 'other'> {
