@@ -179,6 +179,11 @@ describe('Worker Versioning', () => {
         expect(stopped.status).toBe(303);
         expect(await deploymentNow()).toMatchObject({ currentBuildId: bugBuildId, rampingBuildId: undefined, rampingPercentage: 0 });
         expect((await ramping.post('/operator/ramp', { percentage: '30' })).status).toBe(422);
+        // Deploy fix during a ramp makes version 2 current and ends the ramp (as the page says).
+        expect(await control.ramp(50)).toEqual({ rampingBuildId: fixBuildId, percentage: 50, changed: true });
+        expect(await control.deployFix()).toEqual({ fixDeployed: true, changed: true });
+        expect(await deploymentNow()).toMatchObject({ currentBuildId: fixBuildId, rampingBuildId: undefined, rampingPercentage: 0 });
+        expect(await control.restoreBug()).toEqual({ fixDeployed: false, changed: true });
       } finally {
         await ramping.close();
       }
