@@ -54,9 +54,8 @@ export interface Stack {
   devServer: DevServer | undefined;
   /** The key-checking gateway in front of the server, when it runs (see config.gateway). It lives in this process. */
   gateway: RunningGateway | undefined;
+  /** Runs the parts; `supervisor.child(name)` is a part's running process. */
   supervisor: Supervisor;
-  /** The running process of each forked part, by name. */
-  children: Map<string, ChildProcess>;
   /** Starts (or restarts) one component by name: 'orders-worker' | 'shipping-worker' | 'web'. */
   startComponent(name: ComponentName): Promise<void>;
   /** Stops one component on purpose (SIGKILL: killed at once); the supervisor does not restart it. */
@@ -155,7 +154,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // The control secret is for the two ends of the control channel only (the shipping worker has none).
   componentEnv['orders-worker'].WORKER_CONTROL_SECRET = controlSecret;
   componentEnv.web.WORKER_CONTROL_SECRET = controlSecret;
-  const children = new Map<string, ChildProcess>();
   const consoleUrl = `http://${config.web.host === '0.0.0.0' ? 'localhost' : config.web.host}:${config.web.port}`;
 
   const envOf = (name: ComponentName): NodeJS.ProcessEnv => {
@@ -190,11 +188,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           stdio: ['ignore', options.childStdio ?? 'inherit', options.childStdio ?? 'inherit', 'ipc'],
         });
         child.on('message', onMessage(name, child));
-        child.once('exit', () => {
-          if (children.get(name) === child) children.delete(name);
-        });
         await waitForReady(name, child);
-        children.set(name, child);
         return child;
       },
       stop: (child) => stopChild(child),
@@ -218,7 +212,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { address, consoleUrl, uiUrl, devServer, gateway, supervisor, children, startComponent, stopComponent, stop };
+  return { address, consoleUrl, uiUrl, devServer, gateway, supervisor, startComponent, stopComponent, stop };
 }
 
 /** What the console may ask of the supervisor: the durability drills a presenter runs from the browser. */

@@ -12,7 +12,7 @@ export interface WorkerRun {
 }
 
 export async function measureWorkerThroughput(ls: LocalStack, orders: number, timeScale: number): Promise<WorkerRun> {
-  const pid = ls.stack.children.get('orders-worker')?.pid;
+  const pid = ls.stack.supervisor.child('orders-worker')?.pid;
   if (pid === undefined) throw new Error('The orders worker is not running.');
   resetPeakMemory(pid);
   const started = Date.now();
