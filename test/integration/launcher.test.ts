@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { alive, commandLine, descendants } from '../../src/process/procs.js';
+import { alive, partPid } from '../../src/process/procs.js';
 import { probePort } from '../../src/temporal/devserver.js';
 import { freePortsEnv as freePorts, portsOf } from '../../scripts/lib/local-stack.js';
 import { eventually } from '../support/capture.js';
@@ -51,15 +51,12 @@ function groupAlive(pgid: number): boolean {
 
 /** The processes the launcher started (its children), by what they run. */
 function partsOf(launcherPid: number): Record<'orders' | 'shipping' | 'web' | 'temporal', number | undefined> {
-  const found: Record<string, number> = {};
-  for (const pid of descendants(launcherPid)) {
-    const cmd = commandLine(pid);
-    if (cmd.includes('src/worker/orders.ts')) found.orders = pid;
-    else if (cmd.includes('src/worker/shipping.ts')) found.shipping = pid;
-    else if (cmd.includes('src/web/main.ts')) found.web = pid;
-    else if (cmd.includes('start-dev')) found.temporal = pid;
-  }
-  return found as ReturnType<typeof partsOf>;
+  return {
+    orders: partPid(launcherPid, 'src/worker/orders.ts'),
+    shipping: partPid(launcherPid, 'src/worker/shipping.ts'),
+    web: partPid(launcherPid, 'src/web/main.ts'),
+    temporal: partPid(launcherPid, 'start-dev'),
+  };
 }
 
 async function ctrlC(run: Launch): Promise<void> {

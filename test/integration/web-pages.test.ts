@@ -2,12 +2,12 @@
  * The console's pages against the real dev server, without a worker: placing an order (idempotently),
  * bad input, escaping, security headers, error pages and the operations endpoints.
  */
-import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_ADDRESS, SCENARIOS, orderWorkflowId } from '../../src/temporal/contract.js';
+import { probePort } from '../../src/temporal/devserver.js';
 import { testConfig, uniqueTaskQueue } from '../support/env.js';
 import { newOrderId, waitFor } from '../support/workers.js';
 import { metricValue, startTestConsole, testid, testidAttr } from './web-support.js';
@@ -233,10 +233,8 @@ describe('recent orders', () => {
   });
 
   it('shows a failed refresh in place (htmx swaps no 5xx), so the next one can put the rows back', async () => {
-    const closed = net.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as net.AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    // A port that was free a moment ago: nobody listens there.
+    const port = await probePort(0);
     const lonely = startTestConsole({ address: `127.0.0.1:${port}`, timeoutMs: 1000 });
     try {
       const rows = await lonely.get('/orders/rows?scenario=HappyPath', { 'HX-Request': 'true' });
