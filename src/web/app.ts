@@ -15,6 +15,7 @@ import { createApiKeyService } from './api-key/service.js';
 import type { AppDeps, RouteContext } from './deps.js';
 import { requestMetrics } from './middleware/metrics.js';
 import { securityHeaders } from './middleware/security.js';
+import { createDurability } from './durability/panel.js';
 import { createOperatorFigures } from './operator/figures.js';
 import { createOrderReader } from './orders/reader.js';
 import { createViews } from './render.js';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Hono {
     deployment: deps.deployment,
     deploymentRamp: deps.deploymentRamp,
     supervisor: deps.supervisor,
+    durability: createDurability(deps.supervisor),
     apiKeys: createApiKeyService({ worker: deps.workerKeys, gateway: deps.gatewayAdmin, logger }),
     operator: createOperatorFigures({ client: deps.client, config, logger, worker: deps.workerKeys, deployment: deps.deployment }),
     newOrderId: deps.newOrderId ?? (() => String(randomInt(100_000, 1_000_000))),

@@ -7,6 +7,7 @@ import type { OrderConsoleClient } from '../temporal/client.js';
 import type { DeploymentControl, DeploymentReader } from '../temporal/deployments.js';
 import type { GatewayAdminClient, WorkerControlClient } from '../temporal/worker-control-client.js';
 import type { ApiKeyService } from './api-key/service.js';
+import type { Durability } from './durability/panel.js';
 import type { OperatorFigures } from './operator/figures.js';
 import type { ProgressHub } from './sse/hub.js';
 import type { Views } from './render.js';
@@ -69,6 +70,7 @@ export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config'
   deployment: DeploymentReader | undefined;
   deploymentRamp: Pick<DeploymentControl, 'ramp'> | undefined;
   supervisor: SupervisorClient | undefined;
+  durability: Durability;
   apiKeys: ApiKeyService;
   operator: OperatorFigures;
   hub: ProgressHub;

@@ -4,6 +4,7 @@
  * works only in a console it started (the IPC channel in src/process/supervision.ts); elsewhere it says why.
  */
 import type { PartName, PartStatus, SupervisorAction, SupervisorClient, SupervisorReply } from '../../process/supervision.js';
+import { sharedRead } from '../shared-read.js';
 
 export type DurabilityAction = 'kill-worker' | 'start-worker' | 'restart-temporal';
 
@@ -32,11 +33,36 @@ const NOT_SUPERVISED =
   'These controls work when the console runs under `npm start`, whose supervisor owns the worker and server processes. ' +
   'Here, stop and start them yourself (for example Ctrl-C in the worker\'s terminal, then `npm run worker`).';
 
+/** What the routes use: one status read shared by every open page, and the actions, which refresh it. */
+export interface Durability {
+  /** The panel a page renders without waiting (it then loads itself). */
+  first(): DurabilityPanel;
+  /** The current panel; concurrent and back-to-back reads (a room of pages refreshing every second) share one. */
+  read(): Promise<DurabilityPanel>;
+  run(action: DurabilityAction): Promise<DurabilityPanel>;
+}
+
+/** Pages refresh the panel every second: half of that keeps it live and costs the launcher one answer per tick. */
+const SHARED_READ_MS = 500;
+
+export function createDurability(supervisor: SupervisorClient | undefined): Durability {
+  const status = sharedRead(() => readPanel(supervisor), SHARED_READ_MS);
+  return {
+    first: () => firstPanel(supervisor),
+    read: () => status.get(),
+    run: async (action) => {
+      const panel = await runAction(supervisor, action);
+      status.invalidate();
+      return panel;
+    },
+  };
+}
+
 export function isDurabilityAction(value: string): value is DurabilityAction {
   return Object.hasOwn(ACTIONS, value);
 }
 
-export async function readPanel(supervisor: SupervisorClient | undefined): Promise<DurabilityPanel> {
+async function readPanel(supervisor: SupervisorClient | undefined): Promise<DurabilityPanel> {
   if (!supervisor) return unavailable(NOT_SUPERVISED);
   try {
     return fromReply(await supervisor.request({ action: 'status' }));
@@ -46,13 +72,13 @@ export async function readPanel(supervisor: SupervisorClient | undefined): Promi
 }
 
 /** What a page renders without waiting: the unavailable panel, or an empty one that loads itself. */
-export function firstPanel(supervisor: SupervisorClient | undefined): DurabilityPanel {
+function firstPanel(supervisor: SupervisorClient | undefined): DurabilityPanel {
   if (!supervisor) return unavailable(NOT_SUPERVISED);
   return { available: true, loading: true, parts: [], worker: undefined, temporal: undefined, workerDown: false, autoRestartSeconds: null };
 }
 
 /** Runs a button's action; the answer says what happened in one sentence. */
-export async function runAction(supervisor: SupervisorClient | undefined, action: DurabilityAction): Promise<DurabilityPanel> {
+async function runAction(supervisor: SupervisorClient | undefined, action: DurabilityAction): Promise<DurabilityPanel> {
   if (!supervisor) return unavailable(NOT_SUPERVISED);
   // Restarting the server waits for it to stop and answer again: give it longer than a status read.
   const timeoutMs = action === 'restart-temporal' ? 90_000 : 60_000;

@@ -8,7 +8,7 @@
  */
 import { Hono } from 'hono';
 import type { RouteContext } from '../deps.js';
-import { isDurabilityAction, readPanel, runAction } from '../durability/panel.js';
+import { isDurabilityAction } from '../durability/panel.js';
 import { formOnly } from '../middleware/security.js';
 import { isHtmx, renderPage } from '../respond.js';
 import { field, orderIdProblem } from '../validate.js';
@@ -17,13 +17,13 @@ export function durabilityRoutes(ctx: RouteContext): Hono {
   return new Hono()
     .get('/durability', async (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.html(ctx.views.partial('durability-live', { panel: await readPanel(ctx.supervisor), orderId: orderOf(c.req.query('orderId')) }));
+      return c.html(ctx.views.partial('durability-live', { panel: await ctx.durability.read(), orderId: orderOf(c.req.query('orderId')) }));
     })
     .post('/durability/:action', formOnly, async (c) => {
       const action = c.req.param('action');
       if (!isDurabilityAction(action)) return c.notFound();
       const orderId = orderOf(field(await c.req.parseBody(), 'orderId'));
-      const panel = await runAction(ctx.supervisor, action);
+      const panel = await ctx.durability.run(action);
       if (panel.result?.ok) ctx.logger.info('Durability control used from the console', { action, orderId });
       const status = panel.result?.ok ? 200 : ctx.supervisor ? 502 : 501;
       // htmx swaps 2xx answers only: the panel, with its result line, comes back as 200.

@@ -8,7 +8,6 @@
 import { Hono, type Context } from 'hono';
 import { RampRefused } from '../../temporal/deployments.js';
 import type { RouteContext } from '../deps.js';
-import { readPanel } from '../durability/panel.js';
 import { formOnly } from '../middleware/security.js';
 import { isHtmx, renderPage, temporalProblem } from '../respond.js';
 import { field } from '../validate.js';
@@ -20,7 +19,7 @@ export function operatorRoutes(ctx: RouteContext): Hono {
   return new Hono()
     .get('/operator', async (c) => {
       c.header('Cache-Control', 'no-store');
-      const [f, durability] = await Promise.all([ctx.operator.read(), readPanel(ctx.supervisor)]);
+      const [f, durability] = await Promise.all([ctx.operator.read(), ctx.durability.read()]);
       return renderPage(ctx, c, 'operator', { title: 'Operator', nav: 'operator', f, durability });
     })
     .get('/operator/figures', async (c) => {

@@ -10,7 +10,6 @@ import type { RouteContext } from '../deps.js';
 import { FIX_COMMAND, fixStatusOf } from '../orders/fix-status.js';
 import { retryWait, wholeSeconds } from '../orders/view.js';
 import type { OrderView } from '../orders/view.js';
-import { firstPanel } from '../durability/panel.js';
 import { renderPage } from '../respond.js';
 import { scenarioTitle } from '../scenarios.js';
 import { MAX_ADDRESS_LENGTH } from '../validate.js';
@@ -60,7 +59,7 @@ export function renderOrderPage(
   // being typed into) with an identical copy.
   const seen = `${regionDigest(regions.progress)}.${regionDigest(regions.panel)}`;
   // The page never waits on the launcher: the controls fill themselves in on load.
-  const durability = view.terminal ? undefined : firstPanel(ctx.supervisor);
+  const durability = view.terminal ? undefined : ctx.durability.first();
   return renderPage(ctx, c, 'order', { title: `Order ${view.orderId}`, ...orderData(ctx, view, address), seen, durability }, status);
 }
 
