@@ -158,3 +158,20 @@
     }
   });
 })();
+
+/*
+ * The live order stream. A browser that loses it reconnects by itself, sending the id of the last event it
+ * got (the digests of what it shows), so the console sends exactly what changed meanwhile. When htmx opens
+ * a new stream instead (after an error closed the old one) it reads sse-connect again: keep that URL's
+ * `seen` at what the page shows too, not at what it was first rendered with.
+ */
+(function () {
+  'use strict';
+  document.addEventListener('htmx:sseMessage', function (event) {
+    var id = event.detail && event.detail.lastEventId;
+    var source = event.target instanceof Element ? event.target.closest('[sse-connect]') : null;
+    var url = source ? source.getAttribute('sse-connect') : null;
+    if (!id || !url) return;
+    source.setAttribute('sse-connect', url.replace(/([?&]seen=)[^&]*/, '$1' + encodeURIComponent(id)));
+  });
+})();

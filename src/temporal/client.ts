@@ -55,6 +55,11 @@ const STUCK_TASK_RETRY = '2s';
 /** Orders per execution status; a status with none is absent. */
 export type OrderCounts = Partial<Record<ListStatus, number>>;
 
+export interface HistoryPage {
+  events: HistoryEvent[];
+  nextPageToken: Uint8Array | undefined;
+}
+
 export type UpdateOutcome = { accepted: true; message: string } | { accepted: false; message: string };
 
 /** Task queue kinds whose pollers the preflight page counts (temporal.api.enums.v1.TaskQueueType). */
@@ -76,6 +81,12 @@ export interface OrderConsoleClient {
   /** undefined when no such workflow exists. */
   describeOrder(orderId: string): Promise<OrderDescription | undefined>;
   fetchHistory(orderId: string): Promise<HistoryEvent[]>;
+  /**
+   * A long poll of one run's history: the events after `pageToken` as soon as the server records any, or
+   * none after its long-poll interval (about 20 s). `nextPageToken` undefined: the run is closed, the
+   * history complete. Aborting the signal ends the poll at once.
+   */
+  watchHistory(orderId: string, runId: string, pageToken: Uint8Array | undefined, signal: AbortSignal): Promise<HistoryPage>;
   queryProgress(orderId: string): Promise<number>;
   /** This implementation's richer query; 'unsupported' when the worker (another language's) lacks it. */
   queryOrderState(orderId: string): Promise<OrderState | 'unsupported'>;
@@ -116,6 +127,11 @@ export function lazyConnection(options: ConnectionOptions): Connection {
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2000, ...options.channelArgs },
   });
 }
+
+/** temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT */
+const HISTORY_ALL_EVENTS = 1;
+/** Above the server's long-poll interval (20 s by default), which answers first with no events. */
+const LONG_POLL_DEADLINE_MS = 30_000;
 
 const UNKNOWN_QUERY = /unknown query|did not register a handler|expected but not found/i;
 
@@ -183,6 +199,31 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
     async fetchHistory(orderId) {
       const history = await call('fetchHistory', () => handle(orderId).fetchHistory());
       return history.events ?? [];
+    },
+    async watchHistory(orderId, runId, pageToken, signal) {
+      // The SDK adds an abort listener to the signal for each call and never removes it: give it one of
+      // its own per call, so a follower's long life does not pile listeners up on its signal.
+      const thisCall = new AbortController();
+      const abort = () => thisCall.abort();
+      signal.addEventListener('abort', abort, { once: true });
+      if (signal.aborted) thisCall.abort();
+      const res = await call(
+        'watchHistory',
+        () =>
+          client.connection.withAbortSignal(thisCall.signal, () =>
+            service.getWorkflowExecutionHistory({
+              namespace,
+              execution: { workflowId: orderWorkflowId(orderId), runId },
+              nextPageToken: pageToken,
+              waitNewEvent: true,
+              historyEventFilterType: HISTORY_ALL_EVENTS,
+              skipArchival: true,
+            }),
+          ),
+        LONG_POLL_DEADLINE_MS,
+        true,
+      ).finally(() => signal.removeEventListener('abort', abort));
+      return { events: res.history?.events ?? [], nextPageToken: res.nextPageToken?.length ? res.nextPageToken : undefined };
     },
     queryProgress: (orderId) => call('queryProgress', () => handle(orderId).query(getProgressQuery), queryTimeout, true),
     async queryOrderState(orderId) {

@@ -17,6 +17,7 @@ import { requestMetrics } from './middleware/metrics.js';
 import { securityHeaders } from './middleware/security.js';
 import { createDurability } from './durability/panel.js';
 import { createOperatorFigures } from './operator/figures.js';
+import { followOrder } from './orders/follower.js';
 import { createOrderReader } from './orders/reader.js';
 import { createViews } from './render.js';
 import { renderError } from './respond.js';
@@ -43,10 +44,11 @@ export function createApp(deps: AppDeps): Hono {
   const { config, logger, metrics } = deps;
   const views = createViews(deps.paths?.views ?? `${ROOT}views`, config.temporal.uiUrl);
   const reader = createOrderReader({ client: deps.client, nexusNamespace: config.nexus.handler.namespace, logger });
+  const follower = { client: deps.client, logger, view: { namespace: deps.client.namespace, nexusNamespace: config.nexus.handler.namespace }, recheckMs: deps.recheckMs ?? 1000 };
   const hub = new ProgressHub({
+    follow: (orderId, publish, signal) => followOrder(orderId, follower, publish, signal),
     reader,
     logger,
-    intervalMs: deps.pollIntervalMs,
     onFinished: (view) => {
       const outcome = view.phase === 'continued_as_new' || view.phase === 'running' ? undefined : view.phase;
       if (outcome) metrics.ordersFinished.inc({ scenario: scenarioLabel(view.scenario), outcome });

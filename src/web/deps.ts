@@ -56,8 +56,12 @@ export interface AppDeps {
   gatewayAdmin?: GatewayKeyAdmin;
   /** `npm start`'s supervisor (the console's IPC channel): without it the durability controls say why they are absent. */
   supervisor?: SupervisorClient;
-  /** How often the progress hub polls a watched order (default 200 ms: keeps progress lag p95 under 300 ms; one describe per poll, shared by every viewer). */
-  pollIntervalMs?: number;
+  /**
+   * How often a followed order is described again while something pending can change without a history
+   * event (an activity retrying, a workflow task waiting for a worker); default 1 s. New events need no
+   * polling: the follower's long poll brings them.
+   */
+  recheckMs?: number;
   /** Where views/ and public/ are (default: the project root's). */
   paths?: { views?: string; public?: string };
   /** Makes the order id offered on the home page (default: 6 random digits). */

@@ -14,7 +14,7 @@ let workers: TestWorkers;
 let web: TestConsole;
 beforeAll(async () => {
   workers = await startTestWorkers({ name: 'order-code' });
-  web = startTestConsole({ config: workers.config, pollIntervalMs: 50 });
+  web = startTestConsole({ config: workers.config, recheckMs: 50 });
 });
 afterAll(async () => {
   await web?.close();

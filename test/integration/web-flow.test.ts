@@ -18,7 +18,7 @@ let workers: TestWorkers;
 let web: TestConsole;
 beforeAll(async () => {
   workers = await startTestWorkers({ name: 'web-flow', shipping: true });
-  web = startTestConsole({ config: workers.config, pollIntervalMs: 50 });
+  web = startTestConsole({ config: workers.config, recheckMs: 50 });
 });
 afterAll(async () => {
   await web?.close();

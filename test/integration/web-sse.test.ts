@@ -1,8 +1,9 @@
 /**
- * The live order stream against the real dev server: one poller per order however many browsers
- * watch (counted in order_console_temporal_calls_total), reconnects get the current state at once,
- * and the stream ends explicitly with a final view when the order ends. No worker needed: orders on
- * an unpolled task queue stay running until the test terminates them.
+ * The live order stream against the real dev server: one follower per order however many browsers
+ * watch (counted in order_console_temporal_calls_total), reconnects resume from the id of the last event
+ * the browser got, and the stream ends explicitly with a final view when the order ends. No worker
+ * needed: orders on an unpolled task queue stay running (their workflow task waits for a worker, which
+ * the follower re-describes every recheckMs) until the test terminates them.
  */
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ let web: TestConsole;
 let client: Client;
 let connection: Connection;
 beforeAll(async () => {
-  web = startTestConsole({ pollIntervalMs: POLL_MS, config: testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('web-sse') }) });
+  web = startTestConsole({ recheckMs: POLL_MS, config: testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('web-sse') }) });
   connection = await Connection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection });
 });
@@ -49,7 +50,7 @@ async function watchWith(orderId: string, viewers: number, ms: number): Promise<
 }
 
 describe('order event stream', () => {
-  it('polls Temporal once per order, not once per viewer', async () => {
+  it('follows each order once, not once per viewer', async () => {
     const orderId = await placeOrder();
     const one = await watchWith(orderId, 1, 1500);
     const twenty = await watchWith(orderId, 20, 1500);
@@ -74,8 +75,48 @@ describe('order event stream', () => {
     }
   });
 
+  it('marks every event with what the browser then shows, and resumes a reconnect from it (Last-Event-ID over the first render\'s ?seen=)', async () => {
+    const orderId = await placeOrder();
+    const first = await readEvents(await web.get(`/orders/${orderId}/events`), (e) => e.some((x) => x.event === 'panel'), 5000);
+    const shown = first.events.filter((e) => e.event === 'panel').at(-1)!.id!;
+    const [progress, panel] = shown.split('.');
+    expect(progress).toMatch(/^[\w-]{16}$/);
+    expect(first.events.find((e) => e.event === 'progress')!.id).toBe(`${progress}.`);
+
+    // The browser shows all of it: a reconnect gets nothing but its hello, whatever the page URL says.
+    const same = await readEvents(await web.get(`/orders/${orderId}/events?seen=x.y`, { 'last-event-id': shown }), () => false, 1500);
+    expect(same.events.map((e) => e.event)).toEqual(['hello']);
+    expect(same.events[0]!.id).toBe(shown);
+
+    // The browser shows another progress region than the first render did (it changed, maybe back and
+    // forth, since): the header, not the page's ?seen=, says so, and only that region is sent again.
+    const other = await readEvents(
+      await web.get(`/orders/${orderId}/events?seen=${shown}`, { 'last-event-id': `changed-meanwhile.${panel}` }),
+      (e) => e.some((x) => x.event === 'progress'),
+      5000,
+    );
+    expect(other.events.map((e) => e.event)).toEqual(['hello', 'progress']);
+    expect(other.events[1]!.id).toBe(shown);
+  });
+
+  it('sends a region that changed while the browser was away when it comes back', async () => {
+    const orderId = await placeOrder();
+    const first = await readEvents(await web.get(`/orders/${orderId}/events`), (e) => e.some((x) => x.event === 'panel'), 5000);
+    const shown = first.events.at(-1)!.id!;
+    // While nobody watches, the order gets a signal and then ends: the stream must show the latest.
+    const handle = client.workflow.getHandle(orderWorkflowId(orderId));
+    await handle.signal('UpdateOrder', { Address: '9 Elsewhere' });
+    await handle.terminate('changed while away');
+    const back = await readEvents(await web.get(`/orders/${orderId}/events`, { 'last-event-id': shown }), () => false, 5000);
+    expect(back.ended).toBe(true);
+    const panel = back.events.filter((e) => e.event === 'panel').at(-1)!.data;
+    expect(testidAttr(panel, 'outcome', 'data-outcome')).toBe('terminated');
+  });
+
   it('swaps in the final view, then says done and closes, when the order ends', async () => {
     const orderId = await placeOrder();
+    const finished = () => metricValue(web.metrics, 'orders_finished_total', { scenario: 'HappyPath', outcome: 'terminated' });
+    const finishedBefore = await finished();
     const stream = web.get(`/orders/${orderId}/events`);
     const reading = readEvents(await stream, () => false, 15_000);
     await waitFor(() => metricValue(web.metrics, 'sse_viewers'), (n) => n >= 1, 'the viewer');
@@ -87,7 +128,7 @@ describe('order event stream', () => {
     const panel = events.filter((e) => e.event === 'panel').at(-1)!.data;
     expect(testidAttr(panel, 'outcome', 'data-outcome')).toBe('terminated');
     expect(panel).toContain('Presenter stopped it &lt;b&gt;&quot;now&quot;&lt;/b&gt;');
-    expect(await metricValue(web.metrics, 'orders_finished_total', { scenario: 'HappyPath', outcome: 'terminated' })).toBe(1);
+    expect(await finished()).toBe(finishedBefore + 1);
 
     // Later visitors: the page renders the ending without a stream; a stream opened anyway ends at once.
     const page = await (await web.get(`/orders/${orderId}`)).text();
@@ -96,7 +137,7 @@ describe('order event stream', () => {
     const late = await readEvents(await web.get(`/orders/${orderId}/events`), () => false, 5000);
     expect(late.ended).toBe(true);
     expect(late.events.at(-1)?.event).toBe('done');
-    expect(await metricValue(web.metrics, 'orders_finished_total', { scenario: 'HappyPath', outcome: 'terminated' })).toBe(1);
+    expect(await finished()).toBe(finishedBefore + 1);
   });
 
   it('shows an order that ran out of time (workflow execution timeout)', async () => {

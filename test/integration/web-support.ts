@@ -33,7 +33,7 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'pollIntervalMs' | 'newOrderId' | 'logger'>> {
+export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'recheckMs' | 'newOrderId' | 'logger'>> {
   /** Temporal address; default the run's dev server. */
   address?: string;
   config?: Config;
@@ -55,7 +55,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     config,
     metrics,
     logger: options.logger ?? createLogger({ name: 'web-test', level: 'error', json: true }),
-    pollIntervalMs: options.pollIntervalMs ?? 100,
+    recheckMs: options.recheckMs ?? 100,
     workerControl: options.workerControl,
     workerKeys: options.workerKeys,
     gatewayAdmin: options.gatewayAdmin,
@@ -111,6 +111,8 @@ export async function metricValue(metrics: ConsoleMetrics, name: string, labels:
 export interface SseEvent {
   event: string;
   data: string;
+  /** Present when the event carries one (what the browser shows once it applied the event). */
+  id?: string;
 }
 
 /**
@@ -140,7 +142,8 @@ export async function readEvents(
         const lines = block.split('\n');
         const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
         const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-        if (lines.some((l) => l.startsWith('data: '))) events.push({ event, data });
+        const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
+        if (lines.some((l) => l.startsWith('data: '))) events.push({ event, data, ...(id === undefined ? {} : { id }) });
       }
     }
   } finally {

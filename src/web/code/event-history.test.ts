@@ -94,7 +94,7 @@ describe('history reads', () => {
     let now = 0;
     let calls = 0;
     let events: HistoryEvent[] = recorded('HappyPath').slice(0, 5);
-    const reads = createHistoryReads({ fetchHistory: async () => (calls++, events) }, () => now);
+    const reads = createHistoryReads({ fetchHistory: async () => (calls++, events) }, () => undefined, () => now);
     await Promise.all([reads.get('1'), reads.get('1'), reads.get('1')]);
     expect(calls).toBe(1);
     now += 500;
@@ -111,6 +111,14 @@ describe('history reads', () => {
     expect(calls).toBe(3);
     await reads.get('2');
     expect(calls).toBe(4);
+  });
+
+  it('reads nothing for an order the progress hub follows: its follower holds the history', async () => {
+    const followed: HistoryEvent[] = recorded('HappyPath').slice(0, 5);
+    const reads = createHistoryReads({ fetchHistory: () => Promise.reject(new Error('not expected')) }, (id) => (id === '1' ? followed : undefined));
+    expect((await reads.get('1')).total).toBe(5);
+    followed.push(...recorded('HappyPath').slice(5));
+    expect((await reads.get('1')).closed).toBe(true);
   });
 });
 

@@ -26,7 +26,7 @@ const RETRY_TRIGGER = 'every 3s, refresh';
 const MAX_ENDED = 1000;
 
 export function orderCodeRoutes(ctx: RouteContext, sources: WorkflowSources = createWorkflowSources()): Hono {
-  const histories = createHistoryReads(ctx.client);
+  const histories = createHistoryReads(ctx.client, (orderId) => ctx.hub.events(orderId));
   // The hub stops polling an order once it has ended, so every viewer's last refresh would read it afresh;
   // an ended order's view never changes again.
   const ended = new Map<string, OrderView>();

@@ -23,7 +23,10 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
     .get('/orders/:orderId/events', (c) => {
       const orderId = c.req.param('orderId');
       if (orderIdProblem(orderId)) return c.text('Not an order id', 400);
-      return streamSSE(c, (stream) => watch(ctx, orderId, stream, c.req.query('seen')));
+      // A browser that reconnects says what it shows (the id of the last event it got); a first connect,
+      // what the page was rendered with.
+      const shown = c.req.header('last-event-id') ?? c.req.query('seen');
+      return streamSSE(c, (stream) => watch(ctx, orderId, stream, shown));
     })
     .post('/orders/:orderId/address', async (c) => {
       const orderId = c.req.param('orderId');
@@ -71,19 +74,24 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
 }
 
 /**
- * One browser watching one order, until the order ends or the browser leaves. `seen`: the digests of the
- * regions the page was rendered with (see renderOrderPage), which the stream does not send again.
+ * One browser watching one order, until the order ends or the browser leaves. `shown`: the digests of the
+ * regions the browser shows ("<progress>.<panel>", see renderOrderPage), which are not sent again. Every
+ * event's id is the digests the browser shows once it has applied the event, so a reconnect (whose
+ * Last-Event-ID the browser fills in) resumes exactly: a region that changed, even back and forth, while
+ * the browser was away is sent; one that did not is not.
  */
-async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi, seen = ''): Promise<void> {
+async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi, shown = ''): Promise<void> {
   ctx.metrics.sseViewers.inc();
-  const [progress = '', panel = ''] = seen.split('.');
+  const [progress = '', panel = ''] = shown.split('.');
   const sent = { progress, panel };
+  const id = () => `${sent.progress}.${sent.panel}`;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  let writes = stream.writeSSE({ event: 'hello', data: orderId, retry: RECONNECT_MS });
+  let writes = stream.writeSSE({ event: 'hello', data: orderId, id: id(), retry: RECONNECT_MS });
   const send = async (message: HubMessage): Promise<void> => {
     if (message.kind === 'not-found') {
-      await stream.writeSSE({ event: 'panel', data: ctx.views.partial('order-missing', { orderId }) });
+      sent.panel = 'missing';
+      await stream.writeSSE({ event: 'panel', data: ctx.views.partial('order-missing', { orderId }), id: id() });
       await stream.writeSSE({ event: 'done', data: 'not-found' });
       return finish();
     }
@@ -93,7 +101,7 @@ async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi
       const digest = regionDigest(regions[region]);
       if (digest === sent[region]) continue;
       sent[region] = digest;
-      await stream.writeSSE({ event: region, data: regions[region] });
+      await stream.writeSSE({ event: region, data: regions[region], id: id() });
     }
     if (message.view.terminal) {
       await stream.writeSSE({ event: 'done', data: message.view.phase });

@@ -1,109 +1,123 @@
 /**
- * The hub's bookkeeping with a scripted reader: one poll loop per order whatever the number of
- * subscribers, stop when the last leaves, stop and finish once at a terminal state. The Temporal-backed
- * version of the same property is in test/integration/web-sse.test.ts.
+ * The hub's bookkeeping with a scripted follower: one follower per order whatever the number of
+ * subscribers, aborted when the last leaves, only changes passed on, finished once. What a real follower
+ * costs in Temporal calls is measured against the dev server in test/integration/web-sse.test.ts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../logger.js';
+import type { FollowEnd, FollowMessage } from '../orders/follower.js';
 import type { OrderReader } from '../orders/reader.js';
 import type { OrderView } from '../orders/view.js';
 import { ProgressHub } from './hub.js';
 import type { HubMessage } from './hub.js';
 
 const logger = createLogger({ name: 'test', level: 'error', json: true });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const view = (v: Partial<OrderView>): OrderView => ({ orderId: '123', runId: 'run-1', terminal: false, progress: 0, phase: 'running', ...v }) as OrderView;
+const unusedReader: OrderReader = { read: () => Promise.reject(new Error('not expected')) };
 
-function scriptedReader(views: () => Partial<OrderView> | undefined) {
-  const reads: string[] = [];
-  const reader: OrderReader = {
-    async read(orderId) {
-      reads.push(orderId);
-      const v = views();
-      return v && ({ orderId, runId: 'run-1', terminal: false, progress: 0, phase: 'running', ...v } as OrderView);
-    },
-  };
-  return { reader, reads };
+/** A follower the test drives: each start is recorded with its publish function and abort signal. */
+function scriptedFollow() {
+  const runs: { orderId: string; publish: (m: FollowMessage) => void; signal: AbortSignal; end: (e: FollowEnd) => void; fail: (err: Error) => void }[] = [];
+  const follow = (orderId: string, publish: (m: FollowMessage) => void, signal: AbortSignal) =>
+    new Promise<FollowEnd>((end, fail) => runs.push({ orderId, publish, signal, end, fail }));
+  const show = (i: number, v: Partial<OrderView>) => runs[i]!.publish({ kind: 'view', view: view(v), events: [] });
+  return { follow, runs, show };
 }
 
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
 let hub: ProgressHub | undefined;
-afterEach(() => hub?.close());
+afterEach(() => {
+  hub?.close();
+  vi.useRealTimers();
+});
 
 describe('ProgressHub', () => {
-  it('polls an order once per interval however many subscribers watch it', async () => {
-    const { reader, reads } = scriptedReader(() => ({ progress: reads.length }));
-    hub = new ProgressHub({ reader, logger, intervalMs: 20 });
-    const unsubscribers = Array.from({ length: 20 }, () => hub!.subscribe('123', () => undefined));
-    await sleep(210);
+  it('runs one follower per order however many subscribers watch it, and aborts it when the last leaves', () => {
+    const { follow, runs } = scriptedFollow();
+    hub = new ProgressHub({ follow, reader: unusedReader, logger });
+    const leave = Array.from({ length: 20 }, () => hub!.subscribe('123', () => undefined));
+    hub.subscribe('456', () => undefined);
+    expect(runs.map((r) => r.orderId)).toEqual(['123', '456']);
     expect(hub.subscribers('123')).toBe(20);
-    expect(hub.polling()).toBe(1);
-    // ~10 polls in 210 ms at 20 ms; 20 subscribers polling each would be ~200.
-    expect(reads.length).toBeGreaterThan(3);
-    expect(reads.length).toBeLessThan(15);
-    unsubscribers.forEach((stop) => stop());
-    const after = reads.length;
-    await sleep(100);
-    expect(hub.polling()).toBe(0);
-    expect(reads.length).toBeLessThanOrEqual(after + 1);
+    leave.slice(1).forEach((l) => l());
+    expect(runs[0]!.signal.aborted).toBe(false);
+    leave[0]!();
+    expect(runs[0]!.signal.aborted).toBe(true);
+    expect(hub.following()).toBe(1);
   });
 
-  it('hands a late subscriber (a reconnecting browser) the latest state at once', async () => {
-    const { reader } = scriptedReader(() => ({ progress: 50 }));
-    hub = new ProgressHub({ reader, logger, intervalMs: 20 });
-    const stop = hub.subscribe('7', () => undefined);
-    await sleep(60);
-    const got: HubMessage[] = [];
-    const stop2 = hub.subscribe('7', (m) => got.push(m));
-    expect(got).toHaveLength(1);
-    expect(got[0]?.kind === 'view' && got[0].view.progress).toBe(50);
-    stop();
-    stop2();
+  it('hands a late subscriber (a reconnecting browser) the latest state at once, and keeps the history', async () => {
+    const { follow, show, runs } = scriptedFollow();
+    hub = new ProgressHub({ follow, reader: unusedReader, logger });
+    hub.subscribe('123', () => undefined);
+    runs[0]!.publish({ kind: 'view', view: view({ progress: 50 }), events: [{ eventId: 1 } as never] });
+    show(0, { progress: 75 });
+    const seen: HubMessage[] = [];
+    hub.subscribe('123', (m) => seen.push(m));
+    expect(seen).toMatchObject([{ kind: 'view', view: { progress: 75 } }]);
+    expect(await hub.current('123')).toMatchObject({ view: { progress: 75 } });
+    expect(hub.events('123')).toEqual([]);
   });
 
-  it('sends only changes, and stops with a final message at a terminal state, counted once', async () => {
-    let step = 0;
-    const { reader } = scriptedReader(() => (++step < 3 ? { progress: 25 } : { progress: 100, terminal: true, phase: 'completed' }));
+  it('passes on only changes, finishes a run once, and lets the follower go when the order ends', async () => {
+    const { follow, show, runs } = scriptedFollow();
     const finished: string[] = [];
-    hub = new ProgressHub({ reader, logger, intervalMs: 10, onFinished: (v) => finished.push(v.runId) });
-    const got: HubMessage[] = [];
-    hub.subscribe('9', (m) => got.push(m));
-    await sleep(120);
-    expect(got.map((m) => (m.kind === 'view' ? m.view.progress : -1))).toEqual([25, 100]);
-    expect(hub.polling()).toBe(0);
-    // A page opened later reads once more: the same run is not counted twice.
-    const again = await hub.current('9');
-    expect(again.kind === 'view' && again.view.terminal).toBe(true);
+    hub = new ProgressHub({ follow, reader: unusedReader, logger, onFinished: (v) => finished.push(v.runId) });
+    const seen: HubMessage[] = [];
+    hub.subscribe('123', (m) => seen.push(m));
+    show(0, { progress: 25 });
+    show(0, { progress: 25 });
+    show(0, { progress: 100, terminal: true, phase: 'completed' });
+    show(0, { progress: 100, terminal: true, phase: 'completed' });
+    runs[0]!.end('ended');
+    await flush();
+    expect(seen.map((m) => (m.kind === 'view' ? m.view.progress : m.kind))).toEqual([25, 100]);
     expect(finished).toEqual(['run-1']);
+    expect(hub.following()).toBe(0);
   });
 
-  it('tells subscribers when the order does not exist, then stops', async () => {
-    const { reader } = scriptedReader(() => undefined);
-    hub = new ProgressHub({ reader, logger, intervalMs: 10 });
-    const got: HubMessage[] = [];
-    hub.subscribe('404', (m) => got.push(m));
-    await sleep(60);
-    expect(got).toEqual([{ kind: 'not-found' }]);
-    expect(hub.polling()).toBe(0);
+  it('tells subscribers when the order does not exist', async () => {
+    const { follow, runs } = scriptedFollow();
+    hub = new ProgressHub({ follow, reader: unusedReader, logger });
+    const seen: HubMessage[] = [];
+    hub.subscribe('404', (m) => seen.push(m));
+    runs[0]!.publish({ kind: 'not-found' });
+    runs[0]!.end('ended');
+    await flush();
+    expect(seen).toEqual([{ kind: 'not-found' }]);
+    expect(hub.following()).toBe(0);
   });
 
-  it('keeps polling with backoff while reads fail, and recovers', async () => {
-    let failing = true;
-    const reads: number[] = [];
-    const reader: OrderReader = {
-      async read(orderId) {
-        reads.push(Date.now());
-        if (failing) throw new Error('UNAVAILABLE');
-        return { orderId, runId: 'r', terminal: false, progress: 75, phase: 'running' } as OrderView;
-      },
-    };
-    hub = new ProgressHub({ reader, logger, intervalMs: 10 });
-    const got: HubMessage[] = [];
-    hub.subscribe('5', (m) => got.push(m));
-    await sleep(150);
-    const failedReads = reads.length;
-    expect(failedReads).toBeGreaterThan(1);
-    expect(failedReads).toBeLessThan(10); // 10, 20, 40, 80 ms...: backing off, not hammering
-    failing = false;
-    await sleep(400);
-    expect(got.at(-1)).toMatchObject({ kind: 'view', view: { progress: 75 } });
+  it('follows the new run when the order id gets one, for the same subscribers', async () => {
+    const { follow, show, runs } = scriptedFollow();
+    hub = new ProgressHub({ follow, reader: unusedReader, logger });
+    const seen: HubMessage[] = [];
+    hub.subscribe('123', (m) => seen.push(m));
+    runs[0]!.end('new-run');
+    await flush();
+    expect(runs).toHaveLength(2);
+    show(1, { runId: 'run-2', progress: 10 });
+    expect(seen).toMatchObject([{ view: { runId: 'run-2' } }]);
+  });
+
+  it('starts a follower that failed again, while someone watches', async () => {
+    vi.useFakeTimers();
+    const { follow, runs } = scriptedFollow();
+    hub = new ProgressHub({ follow, reader: unusedReader, logger });
+    hub.subscribe('123', () => undefined);
+    runs[0]!.fail(new Error('bug'));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('reads an order nobody follows once for concurrent first renders', async () => {
+    let reads = 0;
+    const reader: OrderReader = { read: async () => (reads++, view({ progress: 40 })) };
+    hub = new ProgressHub({ follow: scriptedFollow().follow, reader, logger });
+    const [a, b] = await Promise.all([hub.current('123'), hub.current('123')]);
+    expect(a).toMatchObject({ view: { progress: 40 } });
+    expect(b).toBe(a);
+    expect(reads).toBe(1);
   });
 });

@@ -25,6 +25,12 @@ export interface BrowserStack {
   resultOf(orderId: string): Promise<OrderResult>;
   /** How many workflow executions ever had this order's workflow id (visibility, so polled until one shows). */
   workflowCount(orderId: string): Promise<number>;
+  /**
+   * Takes the console off the network (its listener closed, every connection, streams too, cut) until the
+   * returned function puts it back on the same port: what a browser sees of a console restart or a
+   * dropped connection.
+   */
+  interrupt(): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -46,7 +52,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     ORDER_DEMO_TIME_SCALE: String(options.timeScale ?? 0.2),
   });
   const channel = options.deployFix ? await startTestWorkerControl(workers.orders) : undefined;
-  const web = startTestConsole({ config, pollIntervalMs: 100, workerControl: channel?.control });
+  const web = startTestConsole({ config, recheckMs: 100, workerControl: channel?.control });
   let server: Server;
   try {
     server = await listen(web);
@@ -72,10 +78,14 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     },
+    async interrupt() {
+      await stop(server);
+      return async () => {
+        server = await listen(web, port);
+      };
+    },
     async close() {
-      // Open SSE streams would keep close() waiting: end them first.
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stop(server);
       await web.close();
       await channel?.close();
       await workers.stop();
@@ -83,9 +93,15 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
   };
 }
 
-function listen(web: TestConsole): Promise<Server> {
+async function stop(server: Server): Promise<void> {
+  // Open SSE streams would keep close() waiting: end them first.
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function listen(web: TestConsole, port = 0): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: web.app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+    const server = serve({ fetch: web.app.fetch, hostname: '127.0.0.1', port }) as Server;
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
