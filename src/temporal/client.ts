@@ -17,6 +17,7 @@ import {
 } from '@temporalio/client';
 import type { ConnectionOptions, WorkflowExecutionStatusName, WorkflowHandle } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
+import proto from '@temporalio/proto';
 import type { Config } from '../config.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
 import {
@@ -128,8 +129,7 @@ export function lazyConnection(options: ConnectionOptions): Connection {
   });
 }
 
-/** temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT */
-const HISTORY_ALL_EVENTS = 1;
+const HISTORY_ALL_EVENTS = proto.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT;
 /** Above the server's long-poll interval (20 s by default), which answers first with no events. */
 const LONG_POLL_DEADLINE_MS = 30_000;
 

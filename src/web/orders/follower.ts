@@ -5,12 +5,12 @@
  *  - describe(): after new events (status, what is pending), and every `recheckMs` while something
  *    pending can change without an event: an activity or Nexus operation running or retrying, a workflow
  *    task waiting for a worker or failing (attempt numbers and "no worker" are not history events);
- *  - the worker's query: only after new events (its state changes only when a workflow task completes),
+ *  - the worker's query: only after a workflow task completed (the workflow's state changes only then),
  *    or again when the last one could not be asked.
  *
  * State. The pump (#pump) owns `events` (the run's history so far) and `token` (where its long poll
- * resumes), sets `complete` when the server says the history is whole (the run closed) and `dirty` when
- * there is something new, and wakes the refresh loop. The refresh loop (#refresh) clears `dirty`, reads
+ * resumes), sets `complete` when the server says the history is whole (the run closed), `dirty` when
+ * there is something new and `taskDone` when a workflow task completed, and wakes the refresh loop. The refresh loop (#refresh) clears `dirty`, reads
  * what it needs and publishes a view; it holds back a view once (`deferred`, for at most `recheckMs`)
  * when describe() counts events the pump has not brought yet, so a published view never shows a status
  * without the events behind it (a completed order always comes with its result).
@@ -18,6 +18,7 @@
  * run of the order id appears ('new-run': the hub follows that one instead); or when the signal aborts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import proto from '@temporalio/proto';
 import type { Logger } from '../../logger.js';
 import type { HistoryEvent, OrderConsoleClient, OrderDescription } from '../../temporal/client.js';
 import { readHistory } from './history.js';
@@ -38,6 +39,7 @@ export interface FollowerDeps {
 }
 
 const MAX_BACKOFF_MS = 5000;
+const WORKFLOW_TASK_COMPLETED = proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
 
 /** Follows the order's current run until it ends; see the file comment. */
 export async function followOrder(orderId: string, deps: FollowerDeps, publish: (message: FollowMessage) => void, signal: AbortSignal): Promise<FollowEnd> {
@@ -63,6 +65,7 @@ class RunFollower {
   #token: Uint8Array | undefined;
   #complete = false;
   #dirty = false;
+  #taskDone = false;
   #wake: (() => void) | undefined;
   readonly #memo = newMemo();
   /** Aborted by the outer signal, and when the refresh loop ends (which ends the long poll). */
@@ -127,6 +130,7 @@ class RunFollower {
         if (page.events.length > 0) {
           this.#events.push(...page.events);
           this.#dirty = true;
+          this.#taskDone ||= page.events.some((e) => e.eventType === WORKFLOW_TASK_COMPLETED);
         }
         this.#token = page.nextPageToken;
         if (!page.nextPageToken) this.#complete = this.#dirty = true;
@@ -157,11 +161,12 @@ class RunFollower {
       await this.#until(fresh || deferred || this.#pending(d) ? recheckMs : undefined);
       if (this.#stop.signal.aborted) break;
       const grew: boolean = this.#dirty || carried;
-      this.#dirty = carried = false;
+      const ask = this.#taskDone || fresh || memo.retryLive === true;
+      this.#dirty = carried = this.#taskDone = false;
       try {
         // Asked before describe(), and the view waits for the events describe() counts: the history
         // shown is then at least as new as the answer (75 % always comes with the address wait's timer).
-        if (grew || memo.retryLive) await askWorker(client, d, memo, logger);
+        if (ask) await askWorker(client, d, memo, logger);
         const now = await client.describeOrder(this.orderId);
         failures = 0;
         if (!now) {
@@ -185,6 +190,7 @@ class RunFollower {
       } catch (err) {
         failures = warnOnce(logger, failures, this.orderId, err);
         carried = grew;
+        this.#taskDone ||= ask;
         await pause(backoff(recheckMs, failures), this.#stop.signal);
       }
     }
