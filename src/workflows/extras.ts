@@ -23,7 +23,12 @@ export interface OrderState {
   addressDeadline: number | null;
   /** The address the order will ship to (changes when UpdateOrder is accepted). */
   address: string;
+  /** False once the items ship: a cancel request is then recorded and ignored (absent from older workers). */
+  cancellable?: boolean;
 }
+
+/** patched() id: from this change on, shipping runs in a non-cancellable scope (see order-flow.ts). */
+export const SHIPPING_NOT_CANCELLABLE = 'shipping-not-cancellable';
 
 /** Full live state of an order workflow. */
 export const getOrderStateQuery = defineQuery<OrderState>('getOrderState');

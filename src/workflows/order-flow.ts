@@ -2,11 +2,12 @@
  * The order flow every scenario runs, written once as small named steps. A scenario customises it only
  * through FlowOptions: how items ship, whether it waits for a new address, and hooks around steps.
  */
-import { condition, log, proxyActivities, proxyLocalActivities, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, log, patched, proxyActivities, proxyLocalActivities, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { ACTIVITY, ORDER_STATUS_VALUES, PROGRESS, type Item, type OrderInput, type OrderResult } from '../temporal/contract.js';
 import { Compensations } from './compensations.js';
 import type { OrderStatusValue } from './extras.js';
+import { SHIPPING_NOT_CANCELLABLE } from './extras.js';
 import { activityOptions, normalizeOrder, type Order } from './order-input.js';
 import { paceOf, scaled, type Pace } from './pace.js';
 import { acceptAddressChanges, createOrderState, type AddressChannel, type FlowState } from './order-state.js';
@@ -57,7 +58,7 @@ export async function runOrderFlow(input: OrderInput, options: FlowOptions = {})
     if (options.addressChannel) await awaitAddressChange(ctx);
     state.addressFinal = true;
     enter(ORDER_STATUS_VALUES.shipOrder);
-    await (options.shipItems ?? shipWithActivities)(ctx, items);
+    await ship(ctx, items, options.shipItems ?? shipWithActivities);
     state.progress = PROGRESS.completed;
     enter(ORDER_STATUS_VALUES.completed);
     return { trackingId: uuid4(), address: state.address };
@@ -116,6 +117,20 @@ async function awaitAddressChange(ctx: FlowContext): Promise<void> {
   state.awaitingAddress = false;
   state.addressDeadline = null;
   log.info(changed ? 'Address changed by a person' : 'No address change before the deadline', { address: state.address });
+}
+
+/**
+ * Once the items are on their way the order can no longer be cancelled: a cancel request from then on is
+ * recorded in the history and ignored, and the order completes. Orders started before this rule (no
+ * patch marker in their history) ship as they did, cancellable.
+ */
+async function ship(ctx: FlowContext, items: Item[], shipItems: ShipItems): Promise<void> {
+  if (patched(SHIPPING_NOT_CANCELLABLE)) {
+    ctx.state.cancellable = false;
+    await CancellationScope.nonCancellable(() => shipItems(ctx, items));
+  } else {
+    await shipItems(ctx, items);
+  }
 }
 
 async function shipWithActivities(ctx: FlowContext, items: Item[]): Promise<void> {

@@ -32,6 +32,7 @@ export function createOrderState(address: string): FlowState {
     awaitingAddress: false,
     addressDeadline: null,
     address,
+    cancellable: true,
     addressChanged: false,
     addressFinal: false,
   };
@@ -42,8 +43,8 @@ export function createOrderState(address: string): FlowState {
 }
 
 function snapshot(state: FlowState): OrderState {
-  const { progress, step, compensations, awaitingAddress, addressDeadline, address } = state;
-  return { progress, step, compensations: [...compensations], awaitingAddress, addressDeadline, address };
+  const { progress, step, compensations, awaitingAddress, addressDeadline, address, cancellable } = state;
+  return { progress, step, compensations: [...compensations], awaitingAddress, addressDeadline, address, cancellable };
 }
 
 export function acceptAddressChanges(state: FlowState, channel: AddressChannel): void {

@@ -3,39 +3,50 @@
  * now. A change that reorders, adds or removes a command would break orders already running in
  * production; here it fails this test instead. No server needed: replay runs the workflow code alone.
  * Record a new workflow type's fixture alone (`npm run record-histories -- <Scenario>`) so the others stay
- * the histories of the code that was running before: the nine scenarios' were recorded while progress still
- * moved after each timer, and replay unchanged now that it moves before (a value in memory is no command).
+ * the histories of the code that was running before.
+ * Two sets are replayed: the current recordings, and round1/, recorded before shipping became
+ * non-cancellable (a patch marker, `shipping-not-cancellable`): orders started by that code must still
+ * replay, taking the unpatched branch. round1's scenarios were also recorded while progress still moved
+ * after each timer, and replay unchanged now that it moves before (a value in memory is no command).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { isScenario, SCENARIOS, SHIPPING_WORKFLOW_TYPE, SIMULATED_BUG_MESSAGE, workflowTypeOf } from '../../src/temporal/contract.js';
+import { SHIPPING_NOT_CANCELLABLE } from '../../src/workflows/extras.js';
 import type { WorkflowEntry } from '../../src/worker/bundles.js';
 import { testBundles } from '../support/bundles.js';
 import { ensureRuntime, testLogger } from '../support/workers.js';
 
-const DIR = path.resolve(import.meta.dirname, '..', 'fixtures', 'histories');
+const CURRENT = path.resolve(import.meta.dirname, '..', 'fixtures', 'histories');
+const SETS = { current: CURRENT, round1: path.join(CURRENT, 'round1') } as const;
 
-function fixtures(names: readonly string[]) {
-  return names.map((name) => ({ workflowId: name, history: JSON.parse(readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as unknown }));
+function fixtures(names: readonly string[], dir: string) {
+  return names.map((name) => ({ workflowId: name, history: JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as unknown }));
 }
 
-async function replay(entry: WorkflowEntry, names: readonly string[]): Promise<ReplayResult[]> {
+async function replay(entry: WorkflowEntry, names: readonly string[], dir: string): Promise<ReplayResult[]> {
   ensureRuntime(testLogger('replay'));
   const results: ReplayResult[] = [];
-  const histories = fixtures(names);
+  const histories = fixtures(names, dir);
   for await (const result of Worker.runReplayHistories({ workflowBundle: await testBundles(entry) }, histories)) results.push(result);
   return results;
 }
 
 const errorsOf = (results: ReplayResult[]) => results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
 
-describe('replay of recorded histories', () => {
+const PATCH_MARKER = Buffer.from(JSON.stringify({ id: SHIPPING_NOT_CANCELLABLE, deprecated: false })).toString('base64');
+
+describe.each(Object.entries(SETS))('replay of recorded histories (%s)', (set, DIR) => {
   it('has one fixture per scenario, plus ShippingWorkflow, each a history of its own workflow type', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
     expect(files.sort()).toEqual([...SCENARIOS, SHIPPING_WORKFLOW_TYPE].sort());
-    for (const { workflowId: name, history } of fixtures(files)) {
+    // Each set is what it says: the current one took the patched branch where the order shipped.
+    const patched = files.filter((name) => readFileSync(path.join(DIR, `${name}.json`), 'utf8').includes(PATCH_MARKER));
+    const shipped = set === 'current' ? SCENARIOS.filter((s) => s !== 'NonRecoverableFailure') : [];
+    expect(patched.sort()).toEqual([...shipped].sort());
+    for (const { workflowId: name, history } of fixtures(files, DIR)) {
       const started = (history as { events: { workflowExecutionStartedEventAttributes?: { workflowType: { name: string } } }[] }).events[0];
       const type = isScenario(name) ? workflowTypeOf(name) : name;
       expect(started?.workflowExecutionStartedEventAttributes?.workflowType.name, name).toBe(type);
@@ -43,20 +54,20 @@ describe('replay of recorded histories', () => {
   });
 
   it('replays every history against the deployed (fixed) code without a determinism error', async () => {
-    const results = await replay('orders-fixed', [...SCENARIOS, SHIPPING_WORKFLOW_TYPE]);
+    const results = await replay('orders-fixed', [...SCENARIOS, SHIPPING_WORKFLOW_TYPE], DIR);
     expect(results).toHaveLength(SCENARIOS.length + 1);
     expect(errorsOf(results)).toEqual([]);
   });
 
   it('replays every history but RecoverableFailure against the code as first shipped', async () => {
     const names = [...SCENARIOS.filter((s) => s !== 'RecoverableFailure'), SHIPPING_WORKFLOW_TYPE];
-    const results = await replay('orders', names);
+    const results = await replay('orders', names, DIR);
     expect(results).toHaveLength(names.length);
     expect(errorsOf(results)).toEqual([]);
   });
 
   it('hits the bug again when the RecoverableFailure history meets the unfixed code', async () => {
-    const [result] = await replay('orders', ['RecoverableFailure']);
+    const [result] = await replay('orders', ['RecoverableFailure'], DIR);
     expect(result?.error?.message).toContain(SIMULATED_BUG_MESSAGE);
   });
 });
