@@ -92,6 +92,8 @@ export interface OrderConsoleClient {
   /** This implementation's richer query; 'unsupported' when the worker (another language's) lacks it. */
   queryOrderState(orderId: string): Promise<OrderState | 'unsupported'>;
   signalAddress(orderId: string, address: string): Promise<void>;
+  /** Asks Temporal to cancel the order's workflow (its saga undoes what was done); idempotent. */
+  cancelOrder(orderId: string): Promise<void>;
   updateAddress(orderId: string, address: string): Promise<UpdateOutcome>;
   listOrders(filter: OrderListFilter): Promise<OrderSummary[]>;
   namespaceExists(namespace: string): Promise<boolean>;
@@ -236,6 +238,7 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
         throw err;
       }
     },
+    cancelOrder: (orderId) => call('requestCancelWorkflow', () => handle(orderId).cancel()).then(() => undefined),
     signalAddress: (orderId, address) => call('signalWorkflow', () => handle(orderId).signal(updateOrderSignal, { Address: address })),
     async updateAddress(orderId, address) {
       try {

@@ -76,6 +76,8 @@ export interface HistoryFacts {
   /** The workflow task timeout the workflow was started with (ms). */
   taskTimeoutMs: number | undefined;
   close: CloseFact | undefined;
+  /** Someone asked Temporal to cancel the workflow (it may not have acted on it yet, or may ignore it). */
+  cancelRequested: boolean;
 }
 
 export interface TaskFailure {
@@ -88,7 +90,7 @@ export interface TaskFailure {
 export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
   const facts: HistoryFacts = {
     input: undefined, activities: [], children: [], nexus: [], timers: [], signals: [], updates: [],
-    taskFailure: undefined, taskTimeoutMs: undefined, close: undefined,
+    taskFailure: undefined, taskTimeoutMs: undefined, close: undefined, cancelRequested: false,
   };
   const activities = new Map<number, ActivityRecord>();
   const children = new Map<number, ChildRecord>();
@@ -216,6 +218,8 @@ export function readHistory(events: readonly HistoryEvent[]): HistoryFacts {
       facts.close = { kind: 'terminated', reason: e.workflowExecutionTerminatedEventAttributes.reason ?? '' };
     } else if (e.workflowExecutionTimedOutEventAttributes) {
       facts.close = { kind: 'timed_out' };
+    } else if (e.workflowExecutionCancelRequestedEventAttributes) {
+      facts.cancelRequested = true;
     } else if (e.workflowExecutionCanceledEventAttributes) {
       facts.close = { kind: 'cancelled' };
     } else if (e.workflowExecutionContinuedAsNewEventAttributes) {

@@ -15,6 +15,8 @@ import type { OrderState } from '../../workflows/extras.js';
 import { isRecord } from './history.js';
 import type { CodeLocation, FailureInfo } from './failures.js';
 import type { HistoryFacts } from './history.js';
+import { cancelOption } from './cancel.js';
+import type { CancelOption } from './cancel.js';
 import { compensationSteps, mainSteps } from './steps.js';
 import { updateAnswerText } from '../update-answers.js';
 import type { StepContext, StepView } from './steps.js';
@@ -62,6 +64,8 @@ export interface OrderView {
   closedAt: Date | undefined;
   /** The pill next to the progress bar: what the order is doing, in a word or three. */
   status: StatusPill;
+  /** Whether the presenter may cancel the order now, and if not, why (see cancel.ts). */
+  cancel: CancelOption;
 }
 
 export interface StuckView {
@@ -136,6 +140,7 @@ export function buildOrderView(
     startedAt: d.startTime,
     closedAt: d.closeTime,
     status: statusPill({ phase, stuck, waitingForWorker, awaitingAddress, compensations, steps }),
+    cancel: cancelOption({ terminal: !running, cancelRequested: facts.cancelRequested, cancellable: live.state?.cancellable, steps }),
   };
 }
 
