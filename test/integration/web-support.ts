@@ -20,7 +20,8 @@ import { createApp } from '../../src/web/app.js';
 import type { AppDeps } from '../../src/web/app.js';
 import { testConfig } from '../support/env.js';
 
-export const ORIGIN = 'http://localhost';
+/** The console's own origin under testConfig()'s defaults (loopback, WEB_PORT 3000): its forms post from here. */
+export const ORIGIN = 'http://localhost:3000';
 
 export interface TestConsole {
   app: Hono;
@@ -73,7 +74,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
       app.request(path, {
         method: 'POST',
         body: new URLSearchParams(form),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://localhost:${config.web.port}`, ...headers },
       }),
     close: () => connection.close(),
   };

@@ -1,13 +1,15 @@
 /**
  * The live half of an order page: GET /orders/:orderId/events streams the two page regions over SSE
- * (from the shared progress hub), POST /orders/:orderId/address is the human in the loop.
+ * (from the shared progress hub), rendered for the viewer's role (the audience's has no form), and
+ * POST /orders/:orderId/address is the human in the loop.
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { RouteContext } from '../deps.js';
 import type { HubMessage } from '../sse/hub.js';
-import { isHtmx, renderError, temporalProblem } from '../respond.js';
+import { isPresenter } from '../middleware/presenter.js';
+import { isHtmx, renderError, renderPartial, temporalProblem } from '../respond.js';
 import { addressProblem, field, orderIdProblem } from '../validate.js';
 import { isUnknownUpdate, UPDATE_NOT_OPEN_YET, updateAnswerText } from '../update-answers.js';
 import { orderData, regionDigest, renderLiveRegions, renderOrderPage } from './order-page.js';
@@ -23,7 +25,7 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
     .get('/orders/:orderId/events', (c) => {
       const orderId = c.req.param('orderId');
       if (orderIdProblem(orderId)) return c.text('Not an order id', 400);
-      return streamSSE(c, (stream) => watch(ctx, orderId, stream, c.req.query('seen')));
+      return streamSSE(c, (stream) => watch(ctx, orderId, stream, isPresenter(c), c.req.query('seen')));
     })
     .post('/orders/:orderId/address', async (c) => {
       const orderId = c.req.param('orderId');
@@ -40,7 +42,7 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
       // `retry`: the worker is not taking address changes yet; the value stays in the field to send again.
       const respond = (state: AddressFormState & { answer?: string; retry?: string }) => {
         if (isHtmx(c)) {
-          return c.html(ctx.views.partial('address-form', { ...orderData(ctx, view, state), answer: state.answer, retry: state.retry }));
+          return renderPartial(ctx, c, 'address-form', { ...orderData(ctx, view, state), answer: state.answer, retry: state.retry });
         }
         // Without JavaScript: a full page on error, else back to the (live) order page.
         if (state.retry) return renderOrderPage(ctx, c, view, { value: state.value, error: state.retry }, 409);
@@ -74,7 +76,7 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
  * One browser watching one order, until the order ends or the browser leaves. `seen`: the digests of the
  * regions the page was rendered with (see renderOrderPage), which the stream does not send again.
  */
-async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi, seen = ''): Promise<void> {
+async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi, presenter: boolean, seen = ''): Promise<void> {
   ctx.metrics.sseViewers.inc();
   const [progress = '', panel = ''] = seen.split('.');
   const sent = { progress, panel };
@@ -83,12 +85,12 @@ async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi
   let writes = stream.writeSSE({ event: 'hello', data: orderId, retry: RECONNECT_MS });
   const send = async (message: HubMessage): Promise<void> => {
     if (message.kind === 'not-found') {
-      await stream.writeSSE({ event: 'panel', data: ctx.views.partial('order-missing', { orderId }) });
+      await stream.writeSSE({ event: 'panel', data: ctx.views.partial('order-missing', { orderId, presenter }) });
       await stream.writeSSE({ event: 'done', data: 'not-found' });
       return finish();
     }
     // Only regions that changed are sent: a form being typed into is not replaced by an identical copy.
-    const regions = renderLiveRegions(ctx, message.view);
+    const regions = renderLiveRegions(ctx, message.view, presenter);
     for (const region of ['progress', 'panel'] as const) {
       const digest = regionDigest(regions[region]);
       if (digest === sent[region]) continue;
