@@ -172,7 +172,7 @@ describe('rotating the worker\'s API key from the console', () => {
 
   it('with a wrong control secret, the worker refuses and the console says so without quoting either secret', async () => {
     const wrong = createWorkerControlClient({ url: controlUrl, secret: wrongSecret });
-    await expect(wrong.status()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    await expect(wrong.status()).rejects.toMatchObject({ status: 401, code: 'unproven-peer' });
     const misconfigured = startTestConsole({ config: web.config, workerKeys: wrong, gatewayAdmin: createGatewayAdminClient({ url: gw.admin.url, secret: adminSecret }), logger: consoleLogs.logger });
     try {
       const { html } = await read(misconfigured.get('/api-key'));
