@@ -34,7 +34,7 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'pollIntervalMs' | 'newOrderId' | 'logger'>> {
+export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'pollIntervalMs' | 'newOrderId' | 'logger' | 'sessions' | 'access'>> {
   /** Temporal address; default the run's dev server. */
   address?: string;
   config?: Config;
@@ -63,6 +63,8 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     deployment: options.deployment,
     deploymentRamp: options.deploymentRamp,
     newOrderId: options.newOrderId,
+    sessions: options.sessions,
+    access: options.access,
   });
   return {
     app,

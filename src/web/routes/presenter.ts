@@ -23,9 +23,9 @@ export function presenterRoutes(ctx: RouteContext): Hono {
   const { access, sessions } = ctx;
   let qr: Promise<string> | undefined;
   const signInPage = (c: Context, state: { confirm?: boolean; error?: string }, status: 200 | 403 = 200) => {
-    // The address bar may hold a token: the page's requests must not carry it anywhere as a referrer.
-    c.header('Referrer-Policy', 'no-referrer');
     const data = {
+      // The address bar may hold a token: the page's own requests (its CSS, its scripts) must not carry it as a referrer.
+      noReferrer: true,
       title: 'Presenter sign-in', guarded: access.guarded, standing: ctx.config.web.presenterToken !== undefined,
       linkMinutes: SIGN_IN_TTL_MS / 60_000, ...state,
     };
