@@ -212,7 +212,7 @@ describe('presenter sign-in', () => {
     expect(confirm.status).toBe(200);
     const html = await confirm.text();
     // The address holds the token: no request from this page may carry it as a referrer.
-    expect(html).toContain('<meta name="referrer" content="no-referrer">');
+    expect(html).toContain('<meta name="referrer" content="strict-origin">');
     expect(html).toContain('data-testid="sign-in-confirm"');
     expect(html).not.toContain(token);
     // A link preview (GET) did not use it: the confirmation posts it back.

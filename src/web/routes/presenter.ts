@@ -25,7 +25,7 @@ export function presenterRoutes(ctx: RouteContext): Hono {
   const signInPage = (c: Context, state: { confirm?: boolean; error?: string }, status: 200 | 403 = 200) => {
     const data = {
       // The address bar may hold a token: the page's own requests (its CSS, its scripts) must not carry it as a referrer.
-      noReferrer: true,
+      originOnlyReferrer: true,
       title: 'Presenter sign-in', guarded: access.guarded, standing: ctx.config.web.presenterToken !== undefined,
       linkMinutes: SIGN_IN_TTL_MS / 60_000, ...state,
     };

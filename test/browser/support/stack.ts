@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { orderWorkflowId } from '../../../src/temporal/contract.js';
 import { probePort } from '../../../src/temporal/devserver.js';
+import type { Sessions } from '../../../src/web/room/sessions.js';
 import type { OrderResult } from '../../../src/temporal/contract.js';
 import { startTestConsole, startTestWorkerControl } from '../../integration/web-support.js';
 import type { TestConsole } from '../../integration/web-support.js';
@@ -33,6 +34,8 @@ export interface BrowserStackOptions {
   name: string;
   /** More console settings, e.g. WEB_PUBLIC_URL to expose it to an audience. */
   env?: Record<string, string>;
+  /** The console's presenter sign-ins, so the test can issue a one-time link as `npm start` prints one. */
+  sessions?: Sessions;
   /** Run the Nexus shipping worker too. */
   shipping?: boolean;
   /** ORDER_DEMO_TIME_SCALE of the console (default 0.2: fast, yet each state lasts long enough to see). */
@@ -52,7 +55,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     ...options.env,
   });
   const channel = options.deployFix ? await startTestWorkerControl(workers.orders) : undefined;
-  const web = startTestConsole({ config, pollIntervalMs: 100, workerControl: channel?.control });
+  const web = startTestConsole({ config, pollIntervalMs: 100, workerControl: channel?.control, sessions: options.sessions });
   let server: Server;
   try {
     server = await listen(web.app.fetch, port);
