@@ -110,7 +110,8 @@ export function createApp(deps: AppDeps): Hono {
 
   app.notFound((c) => {
     const allow = methodsFor(app, c.req.path);
-    if (allow.length === 0) return renderError(ctx, c, 404, 'Not found', 'There is nothing at this address.');
+    // A route of this method that answered "not found" itself (/durability/format-disk) is a real 404.
+    if (allow.length === 0 || allow.includes(c.req.method)) return renderError(ctx, c, 404, 'Not found', 'There is nothing at this address.');
     c.header('Allow', allow.join(', '));
     return renderError(ctx, c, 405, 'Not allowed', `This address answers ${allow.filter((m) => m !== 'HEAD').join(' and ')} only.`);
   });

@@ -263,6 +263,7 @@ describe('hardening', () => {
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
     expect((await local.get('/no/such/page')).status).toBe(404);
+    expect((await local.post('/durability/format-disk', {})).status).toBe(404); // the route itself says no such action
   });
 
   it('accepts only form posts, and answers a malformed one with a friendly 400', async () => {
