@@ -28,8 +28,6 @@ export interface Access {
   isAllowedHost(hostname: string): boolean;
   /** An Origin header names one of our own pages. */
   isAllowedOrigin(origin: string | undefined): boolean;
-  /** The names we answer to, for the refusal message. */
-  hostNames(): string[];
 }
 
 export type InterfaceAddresses = () => string[];
@@ -64,7 +62,6 @@ export function createAccess(web: Config['web'], interfaces: InterfaceAddresses 
       // Our own pages, served by this listener: plain http, our port, a host we answer to.
       return url.protocol === 'http:' && Number(url.port || 80) === web.port && url.origin === origin && isAllowedHost(url.hostname);
     },
-    hostNames: () => [...fixed, ...own()],
   };
 }
 
