@@ -1,5 +1,8 @@
 /** `npm start`: the whole demo on this machine, stopped cleanly by Ctrl-C. */
+import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { createAccess } from '../src/web/room/access.js';
+import { SIGN_IN_TTL_MS } from '../src/web/room/sessions.js';
 import { CliUnavailableError } from '../src/temporal/cli.js';
 import { DevServerError, PortInUseError } from '../src/temporal/devserver.js';
 import { StackError, startStack, type Stack } from './lib/stack.js';
@@ -25,13 +28,19 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => void stop('terminal closed'));
 
   // Supervised: a part that exits unexpectedly is restarted with the same environment and secrets.
-  stack = await startStack({ config, say, persistent: true, supervise: true });
+  // A sign-in link goes to this terminal only (never to a log): it works once, for a short while.
+  const printLink = (url: string) => console.log(`\n  Presenter sign-in   ${url}\n  (works once, within ${SIGN_IN_TTL_MS / 60_000} min; press Enter for a new link)\n`);
+  stack = await startStack({ config, say, persistent: true, supervise: true, onPresenterLink: printLink });
   if (stopping) return;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
+  const audienceUrl = createAccess(config.web).audienceUrl;
+  const link = stack.presenterLink;
   console.log(
     [
       '',
       `  Order demo console  ${stack.consoleUrl}`,
+      ...(audienceUrl ? [`  Audience view       ${audienceUrl}  (read-only; its QR code is on the console's "Share with the room" page)`] : []),
+      ...(link ? [`  Presenter sign-in   ${link}`, `                      (works once, within ${SIGN_IN_TTL_MS / 60_000} min; press Enter for a new link)`] : []),
       `  Temporal Web UI     ${stack.uiUrl ?? '(your server\'s UI; set TEMPORAL_UI_URL to link it from the console)'}`,
       `  Temporal server     ${stack.address}${stack.devServer ? ` (dev server, state in ${config.devServer.stateDir}/)` : ''}`,
       '',
@@ -39,6 +48,12 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  if (link && process.stdin.isTTY) {
+    const current = stack;
+    createInterface({ input: process.stdin }).on('line', () => {
+      if (!current.newPresenterLink()) say('The console is not running right now: press Enter again once it is back.');
+    });
+  }
 }
 
 main().catch((err: unknown) => {

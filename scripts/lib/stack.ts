@@ -44,6 +44,11 @@ export interface StackOptions {
   childStdio?: 'inherit' | 'ignore';
   /** Restart parts that exit unexpectedly (npm start: yes; the drills restart parts themselves). */
   supervise?: boolean;
+  /**
+   * A new one-time presenter sign-in link from the console (sign-in on): after a restart of the console or
+   * on newPresenterLink(). The first one is `presenterLink` on the stack. For the terminal only.
+   */
+  onPresenterLink?: (url: string) => void;
 }
 
 export interface Stack {
@@ -56,6 +61,10 @@ export interface Stack {
   gateway: RunningGateway | undefined;
   /** Runs the parts; `supervisor.child(name)` is a part's running process. */
   supervisor: Supervisor;
+  /** The console's first one-time presenter sign-in link, when sign-in is on (WEB_HOST beyond loopback, WEB_PUBLIC_URL, PRESENTER_TOKEN). */
+  presenterLink: string | undefined;
+  /** Asks the console for a new sign-in link (delivered to onPresenterLink); false when it is not running. */
+  newPresenterLink(): boolean;
   /** Starts (or restarts) one component by name: 'orders-worker' | 'shipping-worker' | 'web'. */
   startComponent(name: ComponentName): Promise<void>;
   /** Stops one component on purpose (SIGKILL: killed at once); the supervisor does not restart it. */
@@ -69,6 +78,17 @@ const ENTRY_POINTS: Record<ComponentName, string> = {
   'orders-worker': 'src/worker/orders.ts',
   'shipping-worker': 'src/worker/shipping.ts',
   web: 'src/web/main.ts',
+};
+
+/**
+ * The secrets a part may inherit from the launcher's environment: each gets only its own (the shipping
+ * worker none), whatever the presenter exported in the shell.
+ */
+const SECRETS = ['WORKER_CONTROL_SECRET', 'GATEWAY_ADMIN_SECRET', 'WEB_SESSION_SECRET', 'PRESENTER_TOKEN'] as const;
+const SECRETS_OF: Record<ComponentName, readonly (typeof SECRETS)[number][]> = {
+  'orders-worker': ['WORKER_CONTROL_SECRET'],
+  'shipping-worker': [],
+  web: SECRETS,
 };
 
 /** Ctrl-C stops the parts in this order: nobody watches, then nobody works, then the server goes. */
@@ -154,18 +174,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // The control secret is for the two ends of the control channel only (the shipping worker has none).
   componentEnv['orders-worker'].WORKER_CONTROL_SECRET = controlSecret;
   componentEnv.web.WORKER_CONTROL_SECRET = controlSecret;
+  // Signs the presenter's session cookies: the same for every start of the console, so a console restarted
+  // by the supervisor keeps its presenter signed in.
+  componentEnv.web.WEB_SESSION_SECRET = config.web.sessionSecret ?? randomBytes(32).toString('base64url');
   const consoleUrl = `http://${config.web.host === '0.0.0.0' ? 'localhost' : config.web.host}:${config.web.port}`;
 
   const envOf = (name: ComponentName): NodeJS.ProcessEnv => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...childEnv, ...componentEnv[name] };
+    const inherited: NodeJS.ProcessEnv = { ...process.env };
+    for (const secret of SECRETS) if (!SECRETS_OF[name].includes(secret)) delete inherited[secret];
+    const env: NodeJS.ProcessEnv = { ...inherited, ...childEnv, ...componentEnv[name] };
     if (name === 'orders-worker') {
       if (workerState.apiKey) env.TEMPORAL_API_KEY = workerState.apiKey;
       env.ORDER_DEMO_FIX_DEPLOYED = String(!!workerState.fixDeployed);
     }
     return env;
   };
+  let presenterLink: string | undefined;
   const onMessage = (name: ComponentName, child: ChildProcess) => (msg: ChildMessage) => {
-    if (msg?.type === 'worker-state' && name === 'orders-worker') {
+    if (name === 'web' && ((msg?.type === 'ready' && msg.signInUrl) || msg?.type === 'presenter-link')) {
+      const url = msg.type === 'ready' ? msg.signInUrl! : msg.url;
+      if (presenterLink === undefined) presenterLink = url;
+      else options.onPresenterLink?.(url);
+    } else if (msg?.type === 'worker-state' && name === 'orders-worker') {
       if (msg.apiKey) workerState.apiKey = msg.apiKey;
       if (msg.fixDeployed !== undefined) workerState.fixDeployed = msg.fixDeployed;
     } else if (msg?.type === 'supervisor-request') {
@@ -212,7 +242,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { address, consoleUrl, uiUrl, devServer, gateway, supervisor, startComponent, stopComponent, stop };
+  const newPresenterLink = (): boolean => {
+    const web = supervisor.child('web');
+    if (!web?.connected) return false;
+    web.send({ type: 'presenter-link-request' } satisfies SupervisorMessage);
+    return true;
+  };
+  return {
+    address, consoleUrl, uiUrl, devServer, gateway, supervisor, startComponent, stopComponent, stop,
+    get presenterLink() {
+      return presenterLink;
+    },
+    newPresenterLink,
+  };
 }
 
 /** What the console may ask of the supervisor: the durability drills a presenter runs from the browser. */

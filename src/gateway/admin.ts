@@ -17,7 +17,7 @@ import type { Gateway, GatewayStats } from './proxy.js';
 export interface AdminOptions {
   keys: KeyStore;
   gateway: Pick<Gateway, 'address' | 'stats'>;
-  /** Shared secret the console sends as `Authorization: Bearer <secret>`. */
+  /** Shared secret the console signs its requests with (process/channel-auth.ts); it never crosses the wire. */
   secret: string;
   /** Browser origins allowed to call; none by default (the console calls from its server). */
   allowedOrigins?: readonly string[];
@@ -42,8 +42,9 @@ export function createAdminApp({ keys, gateway, secret, allowedOrigins, logger }
     await next();
     c.header('Cache-Control', 'no-store');
   });
-  app.use('*', guard({ secret, allowedOrigins }));
   app.use('*', bodyLimit({ maxSize: 4 * 1024, onError: (c) => fail(c, 413, 'too-large', 'The request body is too large.') }));
+  // After the limit: the guard reads the body to check its signature.
+  app.use('*', guard({ secret, allowedOrigins }));
 
   app.get('/keys', (c) => c.json({ keys: keys.list(), unknown: keys.unknownStats() } satisfies KeyList));
 

@@ -6,6 +6,8 @@
 export interface ReadyInfo {
   component: string;
   url?: string;
+  /** The console's first presenter sign-in link, when sign-in is on (printed by the launcher, never logged). */
+  signInUrl?: string;
 }
 
 /** Tells the launcher (if any: only children spawned with an IPC channel have one) that we serve. */

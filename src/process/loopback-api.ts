@@ -1,13 +1,14 @@
 /**
  * What the small JSON APIs between our own processes share (the worker's control channel, the gateway's
- * admin API): a shared secret compared in constant time, no CORS and no browser callers, JSON in and out,
- * bound to loopback unless told otherwise. Only the console's server side calls them.
+ * admin API): signed requests and signed answers under a shared secret that never crosses the wire
+ * (channel-auth.ts), no CORS and no browser callers, JSON in and out, bound to loopback unless told
+ * otherwise. Only the console's server side calls them.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { NONCE_HEADER, PROOF_HEADER, TIME_HEADER, nonceMemory, openBody, requestProblem, responseProof } from './channel-auth.js';
 
 export interface GuardOptions {
   secret: string;
@@ -15,30 +16,55 @@ export interface GuardOptions {
   allowedOrigins?: readonly string[];
 }
 
-/** Refuses browser-originated requests (403), a missing or wrong secret (401) and POST bodies that are not JSON (415). */
+/** The opened (plain) JSON body of each request the guard let through. */
+const openedBodies = new WeakMap<Request, string>();
+
+/**
+ * Refuses browser-originated requests (403), unsigned, wrongly signed, stale or replayed requests (401),
+ * POST bodies that are not JSON (415) or not sealed with the secret (400); signs every answer to a request
+ * that carried a nonce, refusals included, so the caller knows it spoke to the holder of the secret.
+ */
 export function guard({ secret, allowedOrigins = [] }: GuardOptions): MiddlewareHandler {
   if (!secret) throw new Error('A loopback API needs a non-empty shared secret.');
-  const expected = digest(secret);
+  const nonces = nonceMemory();
   return async (c, next) => {
+    const nonce = c.req.header(NONCE_HEADER);
+    // A new Response rather than a header set on the old one: the Node adapter may already have fixed its headers.
+    const signed = async (res: Response): Promise<Response> => {
+      if (!nonce) return res;
+      const text = await res.text();
+      const headers = new Headers(res.headers);
+      headers.set(PROOF_HEADER, responseProof(secret, nonce, res.status, text));
+      return new Response(text, { status: res.status, headers });
+    };
     const origin = c.req.header('origin');
     if (origin !== undefined && !allowedOrigins.includes(origin)) {
-      return fail(c, 403, 'forbidden', 'Requests from a browser page are not accepted here.');
+      return signed(fail(c, 403, 'forbidden', 'Requests from a browser page are not accepted here.'));
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-    // Digests have a fixed length, so the comparison time says nothing about the secret's length or prefix.
-    if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
-      return fail(c, 401, 'unauthorized', 'Missing or wrong shared secret (send Authorization: Bearer <secret>).');
-    }
+    const url = new URL(c.req.url);
+    const path = url.pathname + url.search;
+    const body = await c.req.text();
+    const problem = requestProblem(secret, {
+      method: c.req.method, path, authorization: c.req.header('authorization'), nonce, time: c.req.header(TIME_HEADER), body,
+    });
+    if (problem) return signed(fail(c, 401, 'unauthorized', problem));
+    if (nonces.seen(nonce!)) return signed(fail(c, 401, 'replayed', 'This request was sent before: each is accepted once.'));
     if (c.req.method === 'POST' && !/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
-      return fail(c, 415, 'unsupported-media-type', 'Send the request body as JSON (Content-Type: application/json).');
+      return signed(fail(c, 415, 'unsupported-media-type', 'Send the request body as JSON (Content-Type: application/json).'));
+    }
+    if (body !== '') {
+      const plain = openBody(secret, nonce!, c.req.method, path, body);
+      if (plain === undefined) return signed(fail(c, 400, 'not-sealed', 'The body must be sealed with the shared secret.'));
+      openedBodies.set(c.req.raw, plain);
     }
     await next();
+    c.res = await signed(c.res);
   };
 }
 
-/** The request's JSON object body; an empty body counts as {}. Never echoes the body back in an error. */
+/** The request's JSON object body (as the guard opened it); an empty body counts as {}. Never echoes the body back in an error. */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown> | undefined> {
-  const text = await c.req.text();
+  const text = openedBodies.get(c.req.raw) ?? (await c.req.text());
   if (text.trim() === '') return {};
   try {
     const value: unknown = JSON.parse(text);
@@ -92,8 +118,4 @@ export function splitHostPort(address: string): { host: string; port: number } {
   const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(address);
   if (!match || !match[1]) throw new Error(`Expected host:port (e.g. 127.0.0.1:9465), got "${address}".`);
   return { host: match[1], port: Number(match[2]) };
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

@@ -6,7 +6,9 @@
  * - every part says `ready` once it serves (lifecycle.ts);
  * - the orders worker reports what must survive its own restart (`worker-state`: the API key it holds now,
  *   whether the RecoverableFailure fix is deployed), so that a restarted worker resumes as it was;
- * - the console asks for the status of the parts and for the durability drills (kill, start, restart).
+ * - the console asks for the status of the parts and for the durability drills (kill, start, restart);
+ * - the console hands the launcher a one-time presenter sign-in link when it is ready and whenever the
+ *   launcher asks (the presenter pressed Enter), for the terminal only.
  */
 
 export type PartName = 'orders-worker' | 'shipping-worker' | 'web' | 'temporal';
@@ -64,11 +66,16 @@ export interface WorkerState {
 }
 
 export type ChildMessage =
-  | { type: 'ready'; component: string; url?: string }
+  | { type: 'ready'; component: string; url?: string; signInUrl?: string }
   | ({ type: 'worker-state' } & WorkerState)
-  | ({ type: 'supervisor-request'; id: number } & SupervisorAction);
+  | ({ type: 'supervisor-request'; id: number } & SupervisorAction)
+  /** A new one-time presenter sign-in link, for the launcher to print (never to log). */
+  | { type: 'presenter-link'; url: string };
 
-export type SupervisorMessage = { type: 'supervisor-reply'; id: number } & SupervisorReply;
+export type SupervisorMessage =
+  | ({ type: 'supervisor-reply'; id: number } & SupervisorReply)
+  /** The presenter pressed Enter in the launcher's terminal: the console answers with a presenter-link. */
+  | { type: 'presenter-link-request' };
 
 /** True when this process was forked by a supervisor (it has the IPC channel). */
 export function underSupervisor(): boolean {
@@ -78,6 +85,17 @@ export function underSupervisor(): boolean {
 /** Tells the supervisor what a restart of this worker must keep. No-op without a supervisor. */
 export function reportWorkerState(state: WorkerState): void {
   if (underSupervisor()) process.send!({ type: 'worker-state', ...state } satisfies ChildMessage);
+}
+
+/**
+ * The console's side of the presenter's sign-in links: `issue` makes one, sent to the launcher whenever it
+ * asks. No-op without a supervisor.
+ */
+export function servePresenterLinks(issue: () => string): void {
+  if (!underSupervisor()) return;
+  process.on('message', (msg: SupervisorMessage) => {
+    if (msg?.type === 'presenter-link-request' && underSupervisor()) process.send!({ type: 'presenter-link', url: issue() } satisfies ChildMessage);
+  });
 }
 
 /** The console's side: ask the supervisor something. */

@@ -1,9 +1,11 @@
 /**
- * The console's typed clients for the worker's control channel and the gateway's admin API. Each call has
- * a timeout, and a failure becomes a ControlApiError whose message says which service failed and why,
- * and never contains the secret or a key (only the server's own, key-free, message is quoted).
+ * The console's typed clients for the worker's control channel and the gateway's admin API. Each call is
+ * signed and its answer checked (mutual authentication, see process/channel-auth.ts), has a timeout, and a
+ * failure becomes a ControlApiError whose message says which service failed and why, and never contains
+ * the secret or a key (only the server's own, key-free, message is quoted).
  */
 import type { GatewayStatsResponse, IssuedKey, KeyInfo, KeyList } from '../gateway/admin.js';
+import { PROOF_HEADER, isProvenResponse, signRequest } from '../process/channel-auth.js';
 import type { ApiKeyState, FixState, WorkerStatus } from '../worker/control.js';
 
 export type { ApiKeyState, FixState, GatewayStatsResponse, IssuedKey, KeyInfo, KeyList, WorkerStatus };
@@ -78,24 +80,42 @@ async function fixCall(call: Call, path: string, fixDeployed: boolean, timeoutMs
 
 type Call = <T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs?: number) => Promise<T>;
 
+/**
+ * One signed call (process/channel-auth.ts): the secret never leaves this process, the body is sealed, and
+ * an answer without the server's proof of the secret is refused before anything in it is believed.
+ */
 function caller(service: string, { url, secret, timeoutMs: defaultTimeoutMs = 5_000 }: ControlClientOptions): Call {
   const base = (/^https?:\/\//.test(url) ? url : `http://${url}`).replace(/\/+$/, '');
+  const prefix = new URL(base).pathname.replace(/\/+$/, '');
   return async <T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = defaultTimeoutMs): Promise<T> => {
     const what = `${service} (${method} ${base}${path.replace(/\/keys\/[^/]+\//, '/keys/:id/')})`;
+    const signed = signRequest(secret, method, prefix + path, body === undefined ? undefined : JSON.stringify(body));
     let response: Response;
+    let text: string;
     try {
       response = await fetch(base + path, {
         method,
-        headers: { authorization: `Bearer ${secret}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { ...signed.headers, accept: 'application/json' },
+        body: signed.body,
+        // A redirect would take the signed request somewhere we did not choose.
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
+      text = await response.text();
     } catch (err) {
       // fetch's own errors name the URL at most; the cause (ECONNREFUSED...) is the useful part.
       const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : causeOf(err);
       throw new ControlApiError(`Cannot reach the ${what}: ${reason}.`);
     }
-    const payload = await response.json().catch(() => undefined) as { error?: string; message?: string } | undefined;
+    if (!isProvenResponse(secret, signed.nonce, response.status, text, response.headers.get(PROOF_HEADER))) {
+      throw new ControlApiError(
+        `The ${what} answered ${response.status} without proof that it holds the shared secret, so the answer was ignored: ` +
+          'the console and that process do not share the same secret, or another program is listening on that port.',
+        response.status,
+        'unproven-peer',
+      );
+    }
+    const payload = parseJson(text) as { error?: string; message?: string } | undefined;
     if (!response.ok) {
       const detail = typeof payload?.message === 'string' ? payload.message : response.statusText;
       const hint = response.status === 401 ? ' The console and that process do not share the same secret.' : '';
@@ -104,6 +124,14 @@ function caller(service: string, { url, secret, timeoutMs: defaultTimeoutMs = 5_
     if (payload === undefined) throw new ControlApiError(`The ${what} answered with something that is not JSON.`, response.status);
     return payload as T;
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function causeOf(err: unknown): string {

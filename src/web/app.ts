@@ -1,26 +1,33 @@
 /**
  * The console's Hono app, built from its dependencies so tests call app.request() without a listener.
- * Middleware: request metrics, security headers, CSRF (origin check), body limit; then static assets,
- * the route modules, one notFound and one onError.
+ * Middleware, in order: request metrics; security headers (and no-store unless a route says otherwise);
+ * the Host allowlist (421); the Origin check against our own origins (403); the presenter's role and, for
+ * anything that changes state, the presenter's session (403); form posts only (415), within the body limit
+ * (413), readable (400). Then static assets, the route modules, one notFound (404, or 405 with Allow) and
+ * one onError.
  */
 import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { scenarioLabel } from '../metrics/console.js';
 import { createApiKeyService } from './api-key/service.js';
 import type { AppDeps, RouteContext } from './deps.js';
+import { allowedHosts, sameOrigin } from './middleware/hosts.js';
+import { methodsFor } from './middleware/methods.js';
 import { requestMetrics } from './middleware/metrics.js';
-import { securityHeaders } from './middleware/security.js';
+import { presenterPosts, presenterRole } from './middleware/presenter.js';
+import { formPosts, noStoreByDefault, securityHeaders } from './middleware/security.js';
+import { createAccess } from './room/access.js';
+import { createSessions } from './room/sessions.js';
 import { createDurability } from './durability/panel.js';
 import { createOperatorFigures } from './operator/figures.js';
 import { followOrder } from './orders/follower.js';
 import { createOrderReader } from './orders/reader.js';
 import { createViews } from './render.js';
-import { renderError } from './respond.js';
+import { renderError, renderPresenterOnly } from './respond.js';
 import { apiKeyRoutes } from './routes/api-key.js';
 import { durabilityRoutes } from './routes/durability.js';
 import { homeRoutes } from './routes/home.js';
@@ -30,6 +37,7 @@ import { orderCodeRoutes } from './routes/order-code.js';
 import { orderLiveRoutes } from './routes/order-live.js';
 import { ordersRoutes } from './routes/orders.js';
 import { preflightRoutes } from './routes/preflight.js';
+import { presenterRoutes } from './routes/presenter.js';
 import { workerRoutes } from './routes/worker.js';
 import { ProgressHub } from './sse/hub.js';
 
@@ -69,13 +77,20 @@ export function createApp(deps: AppDeps): Hono {
     newOrderId: deps.newOrderId ?? (() => String(randomInt(100_000, 1_000_000))),
     hub,
     views,
+    access: deps.access ?? createAccess(config.web),
+    sessions: deps.sessions ?? createSessions({ secret: config.web.sessionSecret, presenterToken: config.web.presenterToken }),
   };
 
   const app = new Hono();
   app.use('*', requestMetrics(metrics));
   app.use('*', securityHeaders());
-  app.use('*', csrf());
+  app.use('*', noStoreByDefault);
+  app.use('*', allowedHosts(ctx.access));
+  app.use('*', sameOrigin(ctx.access, (c) => renderError(ctx, c, 403, 'Request refused', 'This form must be sent from the console itself.')));
+  app.use('*', presenterRole(ctx.access, ctx.sessions));
+  app.use('*', presenterPosts((c) => renderPresenterOnly(ctx, c)));
   app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => renderError(ctx, c, 413, 'Too large', 'That form was too large.') }));
+  app.use('*', formPosts((c) => renderError(ctx, c, 400, 'That form could not be read', 'The form arrived incomplete or garbled. Go back and send it again.')));
 
   const assets = serveStatic({
     root: deps.paths?.public ?? `${ROOT}public`,
@@ -93,8 +108,15 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', operatorRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));
   app.route('/', opsRoutes(ctx));
+  app.route('/', presenterRoutes(ctx));
 
-  app.notFound((c) => renderError(ctx, c, 404, 'Not found', 'There is nothing at this address.'));
+  app.notFound((c) => {
+    const allow = methodsFor(app, c.req.path);
+    // A route of this method that answered "not found" itself (/durability/format-disk) is a real 404.
+    if (allow.length === 0 || allow.includes(c.req.method)) return renderError(ctx, c, 404, 'Not found', 'There is nothing at this address.');
+    c.header('Allow', allow.join(', '));
+    return renderError(ctx, c, 405, 'Not allowed', `This address answers ${allow.filter((m) => m !== 'HEAD').join(' and ')} only.`);
+  });
   app.onError((err, c) => {
     if (err instanceof HTTPException && err.status < 500) {
       // Expected refusals (CSRF origin check, malformed body): a friendly page with the right status.

@@ -9,6 +9,8 @@ import type { GatewayAdminClient, WorkerControlClient } from '../temporal/worker
 import type { ApiKeyService } from './api-key/service.js';
 import type { Durability } from './durability/panel.js';
 import type { OperatorFigures } from './operator/figures.js';
+import type { Access } from './room/access.js';
+import type { Sessions } from './room/sessions.js';
 import type { ProgressHub } from './sse/hub.js';
 import type { Views } from './render.js';
 
@@ -66,6 +68,10 @@ export interface AppDeps {
   paths?: { views?: string; public?: string };
   /** Makes the order id offered on the home page (default: 6 random digits). */
   newOrderId?: () => string;
+  /** Hosts, origins and whether sign-in is on (default: from config.web and this machine's interfaces). */
+  access?: Access;
+  /** Sign-in tokens and sessions (default: from config.web); main.ts shares it to print the sign-in link. */
+  sessions?: Sessions;
 }
 
 /** Everything a route module gets. */
@@ -79,4 +85,6 @@ export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config'
   operator: OperatorFigures;
   hub: ProgressHub;
   views: Views;
+  access: Access;
+  sessions: Sessions;
 }

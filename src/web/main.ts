@@ -4,25 +4,28 @@
  * the server answers.
  */
 import type { Server } from 'node:http';
+import { createInterface } from 'node:readline';
 import { serve } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { ConfigError, connectionOptions, loadConfig } from '../config.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { announceReady, onShutdown } from '../process/lifecycle.js';
-import { supervisorClient } from '../process/supervision.js';
+import { servePresenterLinks, supervisorClient } from '../process/supervision.js';
 import { createConsoleMetrics } from '../metrics/console.js';
 import { createOrderConsoleClient, lazyConnection } from '../temporal/client.js';
 import { createDeploymentControl, deploymentReader } from '../temporal/deployments.js';
 import { createGatewayAdminClient, createWorkerControlClient } from '../temporal/worker-control-client.js';
 import { createApp } from './app.js';
+import { createAccess } from './room/access.js';
+import { createSessions, SIGN_IN_TTL_MS } from './room/sessions.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({
     name: 'web',
     level: config.logLevel,
-    secrets: () => [config.temporal.apiKey, config.worker.controlSecret, config.gateway.adminSecret].filter((s): s is string => !!s),
+    secrets: () => [config.temporal.apiKey, config.worker.controlSecret, config.gateway.adminSecret, config.web.sessionSecret, config.web.presenterToken].filter((s): s is string => !!s),
   });
   // Started alone (no launcher, no TEMPORAL_ADDRESS): look for the dev server where `npm start` puts it.
   const options = connectionOptions(config.temporal, `localhost:${config.devServer.port}`);
@@ -40,7 +43,11 @@ async function main(): Promise<void> {
   // puts the API key panel in gateway mode (issue and revoke keys here); otherwise Cloud mode (paste a key).
   const adminSecret = config.gateway.adminSecret;
   const gatewayAdmin = adminSecret ? createGatewayAdminClient({ url: config.gateway.adminAddress, secret: adminSecret }) : undefined;
+  const access = createAccess(config.web);
+  const sessions = createSessions({ secret: config.web.sessionSecret, presenterToken: config.web.presenterToken });
   const app = createApp({
+    access,
+    sessions,
     client: createOrderConsoleClient({ client, config, metrics }),
     config,
     logger,
@@ -63,10 +70,22 @@ async function main(): Promise<void> {
   });
   server.on('listening', () => {
     const url = `http://${displayHost(config.web.host)}:${config.web.port}/`;
-    logger.info('Console ready', { url, temporal: options.address });
-    // Under `npm start` the launcher prints the URLs once everything is up.
-    if (!process.send) console.log(`\n  Order demo console: ${url}\n`);
-    announceReady({ component: 'web', url });
+    logger.info('Console ready', { url, temporal: options.address, signIn: access.guarded ? 'on' : 'off', audienceUrl: access.audienceUrl });
+    // A one-time link for the terminal only: never logged, printed by whoever owns the terminal.
+    const signInLink = () => `${url}presenter/sign-in?token=${sessions.issueSignInToken()}`;
+    const signInUrl = access.guarded ? signInLink() : undefined;
+    // Under `npm start` the launcher prints the URLs once everything is up (and a new link on Enter).
+    if (!process.send) {
+      console.log(`\n  Order demo console: ${url}`);
+      if (access.audienceUrl) console.log(`  Audience view:      ${access.audienceUrl}`);
+      if (signInUrl) {
+        console.log(`  Presenter sign-in:  ${signInUrl}\n  (works once, within ${SIGN_IN_TTL_MS / 60_000} min; press Enter here for a new link)`);
+        printLinksOnEnter(signInLink);
+      }
+      console.log('');
+    }
+    if (access.guarded) servePresenterLinks(signInLink);
+    announceReady({ component: 'web', url, signInUrl });
   });
 
   onShutdown(
@@ -86,6 +105,15 @@ function portProblem(config: Config, code: string): string {
     ? `The console cannot start: ${where} is already in use, probably by another console or app. ` +
         `Stop that one, or pick another port with WEB_PORT (for example WEB_PORT=3001 npm run web).`
     : `The console cannot start: it is not allowed to listen on ${where}. Pick a port above 1024 with WEB_PORT.`;
+}
+
+/** `npm run web` in a terminal: Enter prints a new one-time sign-in link. */
+function printLinksOnEnter(link: () => string): void {
+  if (!process.stdin.isTTY) return;
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', () => console.log(`  Presenter sign-in:  ${link()}`));
+  // Reading the terminal must not keep the console alive once it is asked to stop.
+  process.stdin.unref();
 }
 
 function displayHost(host: string): string {

@@ -35,17 +35,35 @@ export interface ViewHelpers {
   ago(value: Date | string | null | undefined): string;
 }
 
+/**
+ * Every page and partial is rendered for a role: the audience view is the same template with
+ * `presenter: false`, which shows no form and no button that changes anything. Required, so no render
+ * can forget it; templates treat anything but true as the audience.
+ */
+export interface RoleData {
+  presenter: boolean;
+}
+
+/** What the top bar needs to offer signing in or out and sharing with the room. */
+export interface RoomData {
+  /** Sign-in is on: the bar shows Sign in (audience) or Sign out (presenter). */
+  guarded: boolean;
+  /** Others can reach the console: the presenter's bar offers "Share with the room". */
+  exposed: boolean;
+}
+
 /** What the layout needs on every page. */
-export interface LayoutData {
+export interface LayoutData extends RoleData {
   title: string;
   health: HealthState;
+  room: RoomData;
   /** Which nav entry is current. */
   nav?: 'home' | 'orders' | 'preflight' | 'operator' | 'api-key';
 }
 
 export interface Views {
   page(name: string, data: LayoutData & Record<string, unknown>): string;
-  partial(name: string, data: Record<string, unknown>): string;
+  partial(name: string, data: RoleData & Record<string, unknown>): string;
 }
 
 export function createViews(viewsDir: string, uiUrl: string | undefined): Views {

@@ -3,21 +3,33 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { temporalErrorMessage } from '../temporal/client.js';
 import type { RouteContext } from './deps.js';
+import { isPresenter } from './middleware/presenter.js';
 import type { LayoutData } from './render.js';
 
 export function renderPage(
-  ctx: Pick<RouteContext, 'views' | 'client'>,
+  ctx: Pick<RouteContext, 'views' | 'client' | 'access'>,
   c: Context,
   name: string,
-  data: Omit<LayoutData, 'health'> & Record<string, unknown>,
+  data: Omit<LayoutData, 'health' | 'presenter' | 'room'> & Record<string, unknown>,
   status: ContentfulStatusCode = 200,
 ): Response {
   // The layout's server banner uses the last known state: rendering a page never waits on Temporal.
-  return c.html(ctx.views.page(name, { ...data, health: ctx.client.health() }), status);
+  const room = { guarded: ctx.access.guarded, exposed: ctx.access.exposed };
+  return c.html(ctx.views.page(name, { ...data, health: ctx.client.health(), presenter: isPresenter(c), room }), status);
+}
+
+/** A partial for this request's role. */
+export function renderPartial(ctx: Pick<RouteContext, 'views'>, c: Context, name: string, data: Record<string, unknown>): Response {
+  return c.html(ctx.views.partial(name, { ...data, presenter: isPresenter(c) }));
+}
+
+/** The friendly 403 an audience member gets at a presenter's URL. */
+export function renderPresenterOnly(ctx: Pick<RouteContext, 'views' | 'client' | 'access'>, c: Context): Response {
+  return renderPage(ctx, c, 'presenter-only', { title: 'Only the presenter can do that', status: 403 }, 403);
 }
 
 export function renderError(
-  ctx: Pick<RouteContext, 'views' | 'client'>,
+  ctx: Pick<RouteContext, 'views' | 'client' | 'access'>,
   c: Context,
   status: ContentfulStatusCode,
   title: string,

@@ -16,6 +16,18 @@ describe('addressProblem', () => {
       expect(addressProblem(bad)).toMatch(/control characters/);
     }
   });
+
+
+  it('refuses text-direction overrides and zero-width characters, saying which kind it found', () => {
+    for (const bad of ['1 Main St\u202E', '\u202Dx', '1 \u2067Main\u2069 St', '1 Main\u200FSt', '1 Main\u061CSt']) {
+      expect(addressProblem(bad)).toMatch(/text-direction/);
+    }
+    for (const bad of ['1 Main\u200BSt', '1 Ma\u200Din St', '\uFEFF1 Main St', '1 Main\u2060St', '1 Ma\u00ADin']) {
+      expect(addressProblem(bad)).toMatch(/zero-width/);
+    }
+    // Visible non-ASCII is fine.
+    expect(addressProblem('12 Rue de l’Église, Zürich – 東京')).toBeUndefined();
+  });
 });
 
 describe('orderIdProblem', () => {

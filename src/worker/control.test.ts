@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logger.js';
+import { PROOF_HEADER, isProvenResponse, signRequest } from '../process/channel-auth.js';
 import { createControlApp, REVOKED_API_KEY_PLACEHOLDER, type ControlHandlers } from './control.js';
 
 const logger = createLogger({ name: 'test', level: 'error', json: true, write: () => {} });
@@ -26,8 +27,10 @@ function fakeWorker() {
   return { calls, handlers, release: () => release() };
 }
 
-const post = (app: ReturnType<typeof createControlApp>, path: string) =>
-  app.request(path, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: '{}' });
+const post = (app: ReturnType<typeof createControlApp>, path: string) => {
+  const signed = signRequest(secret, 'POST', path, '{}');
+  return app.request(path, { method: 'POST', headers: signed.headers, body: signed.body });
+};
 
 describe('deploy fix and restore bug on the control channel', () => {
   it('redeploys once however often it is clicked, says when nothing changed, and can put the bug back', async () => {
@@ -50,7 +53,20 @@ describe('deploy fix and restore bug on the control channel', () => {
 
   it('reports a worker restarted with the revoke placeholder as revoked, not as a key ending in "ator"', async () => {
     const app = createControlApp({ secret, handlers: fakeWorker().handlers, logger, initialApiKey: REVOKED_API_KEY_PLACEHOLDER });
-    const status = await (await app.request('/status', { headers: { authorization: `Bearer ${secret}` } })).json();
+    const status = await (await app.request('/status', { headers: signRequest(secret, 'GET', '/status').headers })).json();
     expect(status.apiKey).toMatchObject({ fingerprint: null, revoked: true });
+  });
+});
+
+describe('the control channel authenticates both ways', () => {
+  it('refuses a replayed request, and proves its answers with the secret', async () => {
+    const app = createControlApp({ secret, handlers: fakeWorker().handlers, logger });
+    const signed = signRequest(secret, 'POST', '/restore-bug', '{}');
+    const once = await app.request('/restore-bug', { method: 'POST', headers: signed.headers, body: signed.body });
+    expect(once.status).toBe(200);
+    expect(isProvenResponse(secret, signed.nonce, 200, await once.text(), once.headers.get(PROOF_HEADER))).toBe(true);
+    const again = await app.request('/restore-bug', { method: 'POST', headers: signed.headers, body: signed.body });
+    expect(again.status).toBe(401);
+    expect(await again.json()).toMatchObject({ error: 'replayed' });
   });
 });

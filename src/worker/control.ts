@@ -1,8 +1,10 @@
 /**
  * The worker's control channel: the console's server side tells the running worker to switch API key
- * (live, through NativeConnection.setApiKey) or to deploy or undo the bug fix. Loopback by default, a
- * shared secret, no browser callers (see process/loopback-api.ts). The key never appears in a response,
- * a log line or an error message: only its last 4 characters do.
+ * (live, through NativeConnection.setApiKey) or to deploy or undo the bug fix. Loopback by default, no
+ * browser callers, and authenticated both ways under a shared secret that never crosses the wire: signed,
+ * sealed requests and signed answers (process/channel-auth.ts), so a process squatting the port learns
+ * neither the secret nor a key. The key never appears in a response, a log line or an error message: only
+ * its last 4 characters do.
  *
  *   GET  /status           → WorkerStatus (the key by fingerprint, refused polls, the fix, whether it polls now)
  *   POST /api-key { key }  → { apiKey }   switch to a new key
@@ -114,8 +116,9 @@ export function createControlApp({ secret, handlers, logger, initialApiKey }: Om
 
   const app = new Hono();
   jsonFallbacks(app, (err) => log.error('control request failed', { error: redact(err.message, [secret]) }));
+  // The limit first: the guard reads the body to check its signature. A sealed key is about 4/3 of its size.
+  app.use('*', bodyLimit({ maxSize: 2 * MAX_KEY_LENGTH + 1024, onError: (c) => fail(c, 413, 'too-large', 'The request body is too large.') }));
   app.use('*', guard({ secret }));
-  app.use('*', bodyLimit({ maxSize: MAX_KEY_LENGTH + 1024, onError: (c) => fail(c, 413, 'too-large', 'The request body is too large.') }));
 
   app.get('/status', async (c) => c.json({ apiKey, ...(await handlers.status()) } satisfies WorkerStatus));
 

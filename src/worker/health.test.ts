@@ -1,6 +1,7 @@
 import type { NativeConnection } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
+import { signRequest } from '../process/channel-auth.js';
 import { checkReadiness, FAILING_NOW_MS, pingWith, POLL_FAILURE_WINDOW_MS, pollingStatus, type ReadinessSources } from './health.js';
 import type { WorkerFailure, WorkerState } from './keep-running.js';
 import { createOpsApp } from './ops-server.js';
@@ -120,13 +121,14 @@ describe('the worker\'s ops server', () => {
     expect(readyz.status).toBe(503);
     expect(await readyz.json()).toMatchObject({ status: 'unavailable', checks: { server: 'UNAUTHENTICATED' } });
     expect((await app.request('/status')).status).toBe(401);
-    expect((await app.request('/status', { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
-    expect((await app.request('/nope', { headers: { authorization: `Bearer ${secret}` } })).status).toBe(404);
+    expect((await app.request('/status', { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+    expect((await app.request('/status', { headers: signRequest(secret, 'GET', '/status').headers })).status).toBe(200);
+    expect((await app.request('/nope', { headers: signRequest(secret, 'GET', '/nope').headers })).status).toBe(404);
   });
 
   it('serves health alone when there is no control channel', async () => {
     const app = createOpsApp({ health: sources(), logger });
     expect((await app.request('/readyz')).status).toBe(200);
-    expect((await app.request('/status', { headers: { authorization: `Bearer ${secret}` } })).status).toBe(404);
+    expect((await app.request('/status', { headers: signRequest(secret, 'GET', '/status').headers })).status).toBe(404);
   });
 });

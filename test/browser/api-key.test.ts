@@ -6,8 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { NativeConnection } from '@temporalio/worker';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -22,13 +20,15 @@ import { testConfig, uniqueTaskQueue } from '../support/env.js';
 import { ensureRuntime } from '../support/workers.js';
 import { startTestConsole, type TestConsole } from '../integration/web-support.js';
 import { launchChromium } from './support/chromium.js';
+import { freePort, listen } from './support/stack.js';
 import { expectText, expectVisible, newTestPage, placeOrder } from './support/ui.js';
 
 describe('API key panel in a browser', () => {
   const logs = captureLogs('browser-api-key');
   const fetches = recordFetch();
   const secret = randomBytes(24).toString('base64url');
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('browser-key'), ORDER_DEMO_TIME_SCALE: '0.2' });
+  let port: number;
+  let config: ReturnType<typeof testConfig>;
   let gw: RunningGateway;
   let a: IssuedKey;
   let connection: NativeConnection;
@@ -41,6 +41,8 @@ describe('API key panel in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
+    port = await freePort();
+    config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('browser-key'), ORDER_DEMO_TIME_SCALE: '0.2', WEB_PORT: String(port) });
     ensureRuntime(logs.logger);
     gw = await runGateway({ upstream: inject('temporalAddress'), listen: '127.0.0.1:0', adminAddress: '127.0.0.1:0', adminSecret: secret }, logs.logger);
     a = gw.keys.issue('orders-worker');
@@ -65,12 +67,8 @@ describe('API key panel in a browser', () => {
       gatewayAdmin: createGatewayAdminClient({ url: gw.admin.url, secret }),
       logger: logs.logger,
     });
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = serve({ fetch: web.app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
-      s.once('listening', () => resolve(s));
-      s.once('error', reject);
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listen(web.app.fetch, port);
+    url = `http://127.0.0.1:${port}`;
     browser = await launchChromium();
   }, 180_000);
 

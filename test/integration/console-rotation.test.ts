@@ -165,14 +165,14 @@ describe('rotating the worker\'s API key from the console', () => {
     expect((await post(form)).status).toBe(403); // no Origin, no Sec-Fetch-Site: not provably ours
     expect((await post({})).status).toBe(403); // no content type counts as text/plain, a form type
     expect((await post({ 'content-type': 'application/json', origin: ORIGIN }, '{}')).status).toBe(415);
-    for (const path of ['/api-key/revoke', '/api-key/rotate', '/api-key/set']) expect((await read(web.get(path))).status).toBe(404);
+    for (const path of ['/api-key/revoke', '/api-key/rotate', '/api-key/set']) expect((await read(web.get(path))).status).toBe(405);
     expect(gw.keys.get(b!.id)!.revokedAt).toBeNull();
     expect(issuedThroughAdmin()).toHaveLength(1);
   });
 
   it('with a wrong control secret, the worker refuses and the console says so without quoting either secret', async () => {
     const wrong = createWorkerControlClient({ url: controlUrl, secret: wrongSecret });
-    await expect(wrong.status()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    await expect(wrong.status()).rejects.toMatchObject({ status: 401, code: 'unproven-peer' });
     const misconfigured = startTestConsole({ config: web.config, workerKeys: wrong, gatewayAdmin: createGatewayAdminClient({ url: gw.admin.url, secret: adminSecret }), logger: consoleLogs.logger });
     try {
       const { html } = await read(misconfigured.get('/api-key'));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig, uniqueTaskQueue } from '../support/env.js';
-import { startTestConsole, testid, type TestConsole } from './web-support.js';
+import { ORIGIN, startTestConsole, testid, type TestConsole } from './web-support.js';
 
 let web: TestConsole;
 beforeAll(() => {
@@ -37,7 +37,7 @@ describe('durability controls without npm start', () => {
   it('accept only form posts from the console itself, and only the actions it offers', async () => {
     const json = await web.app.request('/durability/kill-worker', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: 'http://localhost' },
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
       body: '{}',
     });
     expect(json.status).toBe(415);

@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { signRequest } from '../../src/process/channel-auth.js';
 import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
 import { createGatewayAdminClient, type GatewayAdminClient, type IssuedKey } from '../../src/temporal/worker-control-client.js';
 import { captureLogs, eventually, grpcCode, recordFetch } from '../support/capture.js';
@@ -211,17 +212,21 @@ describe('key-checking gateway', () => {
   it('guards the admin API: secret, no browser origins, JSON, and 404 for unknown keys', async () => {
     const url = `${gw.admin.url}/keys`;
     const post = { 'content-type': 'application/json' };
+    const signed = (path: string, method = 'GET', body?: string, secret = adminSecret) => signRequest(secret, method, path, body);
     expect((await fetch(url)).status).toBe(401);
-    expect((await fetch(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    expect((await fetch(url, { headers: { authorization: `Bearer ${adminSecret}`, origin: 'http://localhost:3000' } })).status).toBe(403);
-    const notJson = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${adminSecret}` }, body: 'label=x' });
+    expect((await fetch(url, { headers: { authorization: `Bearer ${adminSecret}` } })).status).toBe(401); // the secret itself is not accepted
+    expect((await fetch(url, { headers: signed('/keys', 'GET', undefined, 'wrong').headers })).status).toBe(401);
+    expect((await fetch(url, { headers: { ...signed('/keys').headers, origin: 'http://localhost:3000' } })).status).toBe(403);
+    const form = signed('/keys', 'POST', 'label=x');
+    const notJson = await fetch(url, { method: 'POST', headers: { ...form.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: form.body });
     expect(notJson.status).toBe(415);
-    const badLabel = await fetch(url, { method: 'POST', headers: { ...post, authorization: `Bearer ${adminSecret}` }, body: '{"label":""}' });
+    const bad = signed('/keys', 'POST', '{"label":""}');
+    const badLabel = await fetch(url, { method: 'POST', headers: { ...post, ...bad.headers }, body: bad.body });
     expect(badLabel.status).toBe(400);
-    const unknown = await fetch(`${gw.admin.url}/keys/key-nope/revoke`, { method: 'POST', headers: { ...post, authorization: `Bearer ${adminSecret}` } });
+    const unknown = await fetch(`${gw.admin.url}/keys/key-nope/revoke`, { method: 'POST', headers: { ...post, ...signed('/keys/key-nope/revoke', 'POST').headers } });
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('access-control-allow-origin')).toBeNull();
-    await expect(createGatewayAdminClient({ url: gw.admin.url, secret: 'wrong' }).listKeys()).rejects.toMatchObject({ status: 401 });
+    await expect(createGatewayAdminClient({ url: gw.admin.url, secret: 'wrong' }).listKeys()).rejects.toMatchObject({ status: 401, code: 'unproven-peer' });
     expect((await admin.stats()).address).toBe(gw.gateway.address);
   });
 

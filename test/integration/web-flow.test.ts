@@ -11,7 +11,7 @@ import { SCENARIO_CARDS } from '../../src/web/scenarios.js';
 import { testConfig } from '../support/env.js';
 import { FAST, newOrderId, resultOf, startTestWorkers, waitFor } from '../support/workers.js';
 import type { TestWorkers } from '../support/workers.js';
-import { metricValue, readEvents, startTestConsole, startTestWorkerControl, testid, testidAttr } from './web-support.js';
+import { ORIGIN, metricValue, readEvents, startTestConsole, startTestWorkerControl, testid, testidAttr } from './web-support.js';
 import type { TestConsole } from './web-support.js';
 
 let workers: TestWorkers;
@@ -267,7 +267,7 @@ describe('a workflow stuck on a bug (RecoverableFailure)', () => {
 
   it('refuses anything but a form post from the console itself', async () => {
     const json = await web.app.request('/worker/deploy-fix', {
-      method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin: 'http://localhost' },
+      method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin: ORIGIN },
     });
     expect(json.status).toBe(415);
     const foreign = await web.post('/worker/restore-bug', {}, { origin: 'https://elsewhere.example' });

@@ -20,7 +20,8 @@ import { createApp } from '../../src/web/app.js';
 import type { AppDeps } from '../../src/web/app.js';
 import { testConfig } from '../support/env.js';
 
-export const ORIGIN = 'http://localhost';
+/** The console's own origin under testConfig()'s defaults (loopback, WEB_PORT 3000): its forms post from here. */
+export const ORIGIN = 'http://localhost:3000';
 
 export interface TestConsole {
   app: Hono;
@@ -33,7 +34,7 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'recheckMs' | 'newOrderId' | 'logger'>> {
+export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'recheckMs' | 'newOrderId' | 'logger' | 'sessions' | 'access'>> {
   /** Temporal address; default the run's dev server. */
   address?: string;
   config?: Config;
@@ -62,6 +63,8 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     deployment: options.deployment,
     deploymentRamp: options.deploymentRamp,
     newOrderId: options.newOrderId,
+    sessions: options.sessions,
+    access: options.access,
   });
   return {
     app,
@@ -73,7 +76,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
       app.request(path, {
         method: 'POST',
         body: new URLSearchParams(form),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://localhost:${config.web.port}`, ...headers },
       }),
     close: () => connection.close(),
   };

@@ -10,6 +10,7 @@ import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
 import type { LoopbackServer } from '../../src/process/loopback-api.js';
 import { createWorkerControlClient, type WorkerControlClient } from '../../src/temporal/worker-control-client.js';
 import { REVOKED_API_KEY_PLACEHOLDER, startControlServer } from '../../src/worker/control.js';
+import { signRequest } from '../../src/process/channel-auth.js';
 import { captureLogs, grpcCode, recordFetch } from '../support/capture.js';
 
 const UNAUTHENTICATED = 16;
@@ -28,8 +29,11 @@ describe('worker control channel', () => {
   let server: LoopbackServer;
   let control: WorkerControlClient;
 
-  const raw = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
-    fetch(server.url + path, { ...init, headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...init.headers } });
+  /** A request signed (and its body sealed) as the console's client does, with `key` as the secret. */
+  const raw = (path: string, init: RequestInit & { headers?: Record<string, string>; body?: string } = {}, key = secret) => {
+    const signed = signRequest(key, init.method ?? 'GET', path, init.body);
+    return fetch(server.url + path, { ...init, body: signed.body, headers: { ...signed.headers, 'content-type': 'application/json', ...init.headers } });
+  };
 
   beforeAll(async () => {
     gw = await runGateway({ upstream: inject('temporalAddress'), listen: '127.0.0.1:0', adminAddress: '127.0.0.1:0', adminSecret: secret }, logger);
@@ -67,9 +71,10 @@ describe('worker control channel', () => {
 
   it('refuses a wrong or missing secret with 401, and browser-originated requests', async () => {
     expect((await fetch(`${server.url}/status`)).status).toBe(401);
-    expect((await raw('/status', { headers: { authorization: 'Bearer not-the-secret' } })).status).toBe(401);
+    expect((await raw('/status', {}, 'not-the-secret')).status).toBe(401);
+    // The worker's 401 is signed with its secret, which a console with another secret cannot check.
     const wrong = createWorkerControlClient({ url: server.address, secret: 'not-the-secret' });
-    await expect(wrong.status()).rejects.toMatchObject({ name: 'ControlApiError', status: 401, code: 'unauthorized' });
+    await expect(wrong.status()).rejects.toMatchObject({ name: 'ControlApiError', status: 401, code: 'unproven-peer' });
     // Any Origin header means a browser page is calling: refused even with the right secret.
     const fromPage = await raw('/api-key', { method: 'POST', headers: { origin: 'http://127.0.0.1:3000' }, body: JSON.stringify({ key: 'x'.repeat(40) }) });
     expect(fromPage.status).toBe(403);

@@ -65,7 +65,7 @@ describe('the API key status partial', () => {
   const views = createViews(fileURLToPath(new URL('../../../views', import.meta.url)), undefined);
   const render = (status: Parameters<typeof pollState>[0]): string => {
     const panel: KeyPanel = { available: true, mode: 'cloud', key: apiKey, polls: pollState(status, undefined, T), keys: undefined, unknown: undefined, gatewayProblem: undefined };
-    return views.partial('api-key-status', { panel, actions: true });
+    return views.partial('api-key-status', { panel, actions: true, presenter: true });
   };
 
   it('shows Accepted (green) only for a worker that polls, and says why one does not', () => {

@@ -173,7 +173,7 @@ describe('rendering', () => {
     const views = createViews(path.resolve(import.meta.dirname, '..', '..', '..', 'views'), undefined);
     const evil = { read: async () => ({ path: 'src/workflows/x.ts', text: 'export async function f() {\n  return runOrderFlow("<script>alert(1)</script>");\n}', version: 1 }), scenarioFile: async () => 'x.ts' };
     const code = await buildCodeView(evil, { ...running, scenario: 'HappyPath', steps: [] });
-    const html = views.partial('code-view', { orderId: '1', code, digest: 'd', trigger: 'every 1s, refresh' });
+    const html = views.partial('code-view', { orderId: '1', code, digest: 'd', trigger: 'every 1s, refresh', presenter: true });
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('hx-get="/orders/1/code?seen=d"');

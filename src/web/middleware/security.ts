@@ -3,8 +3,10 @@
  * inline <script>, no inline style, no eval — which is why htmx's own indicator styles are turned off
  * in the layout and every bit of JavaScript lives in public/js.
  */
+import type { Context, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { MiddlewareHandler } from 'hono';
+import { isSafeMethod } from './hosts.js';
 
 export function securityHeaders(): MiddlewareHandler {
   return secureHeaders({
@@ -30,12 +32,38 @@ export function securityHeaders(): MiddlewareHandler {
 }
 
 /**
- * Only form posts: the CSRF middleware checks the Origin of form content types (and bodiless posts),
- * so insisting on a form keeps every action inside that check.
+ * Every page is about orders, keys or workers that change by the second: nothing in between keeps a copy,
+ * and the back button asks again. Static assets set their own caching first.
  */
+export const noStoreByDefault: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+};
+
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/**
+ * Only form posts: every unsafe request must be a form (415 otherwise), and its body is read here, once,
+ * so a malformed one (a broken multipart boundary) gets `malformed`'s friendly 400 instead of a 500 from
+ * the route. Routes then read the same parsed body (Hono caches it).
+ */
+export function formPosts(malformed: (c: Context) => Response): MiddlewareHandler {
+  return async (c, next) => {
+    if (isSafeMethod(c.req.method)) return next();
+    if (!FORM_TYPES.test(c.req.header('content-type') ?? '')) return c.text('Send this as a form.', 415);
+    try {
+      await c.req.parseBody();
+    } catch (err) {
+      // The body limit's own refusal is its answer, not a malformed form.
+      if (err instanceof HTTPException) throw err;
+      return malformed(c);
+    }
+    await next();
+  };
+}
+
+/** Kept for the routes that name it; formPosts already applies to every unsafe request. */
 export const formOnly: MiddlewareHandler = async (c, next) => {
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(c.req.header('content-type') ?? '')) {
-    return c.text('Send this as a form.', 415);
-  }
+  if (!FORM_TYPES.test(c.req.header('content-type') ?? '')) return c.text('Send this as a form.', 415);
   await next();
 };

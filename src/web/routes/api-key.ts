@@ -14,7 +14,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DONE_MESSAGES, MAX_KEY_LENGTH, type ActionOutcome, type DoneCode } from '../api-key/actions.js';
 import type { RouteContext } from '../deps.js';
 import { formOnly } from '../middleware/security.js';
-import { isHtmx, renderPage } from '../respond.js';
+import { presenterOnly } from '../middleware/presenter.js';
+import { isHtmx, renderPage, renderPartial, renderPresenterOnly } from '../respond.js';
 import { field } from '../validate.js';
 
 /** The result line under the actions: a fixed message, or the outcome of the action just taken. */
@@ -26,7 +27,7 @@ export function apiKeyRoutes(ctx: RouteContext): Hono {
     if (isHtmx(c)) {
       // htmx swaps 2xx answers only: errors come back as 200 too, shown next to the buttons.
       const panel = await apiKeys.panel();
-      return c.html(ctx.views.partial('api-key-actions', { ...actionsData(ctx), result: outcome, oobPanel: panel }));
+      return renderPartial(ctx, c, 'api-key-actions', { ...actionsData(ctx), result: outcome, oobPanel: panel });
     }
     if (outcome.ok) return c.redirect(`/api-key?done=${outcome.done}`, 303);
     return renderKeyPage(ctx, c, outcome, outcome.status);
@@ -34,6 +35,8 @@ export function apiKeyRoutes(ctx: RouteContext): Hono {
 
   return new Hono()
     .use('/api-key/*', noStore) // Hono's /* matches /api-key itself too
+    // The key panel is the presenter's alone: the audience gets the friendly 403, reads included.
+    .use('/api-key/*', presenterOnly((c) => renderPresenterOnly(ctx, c)))
     .get('/api-key', async (c) => {
       const done = c.req.query('done');
       const result = isDone(done) ? { ok: true, message: DONE_MESSAGES[done] } : undefined;
@@ -43,7 +46,7 @@ export function apiKeyRoutes(ctx: RouteContext): Hono {
       const panel = await apiKeys.panel();
       // A page opened while the worker was unreachable has no buttons: once it answers, reload it whole.
       if (c.req.query('actions') === '0' && panel.available && isHtmx(c)) c.header('HX-Refresh', 'true');
-      return c.html(ctx.views.partial('api-key-status', { panel, actions: c.req.query('actions') !== '0' }));
+      return renderPartial(ctx, c, 'api-key-status', { panel, actions: c.req.query('actions') !== '0' });
     })
     .post('/api-key/revoke', formOnly, async (c) => respond(c, await apiKeys.revoke()))
     .post('/api-key/rotate', formOnly, async (c) => {

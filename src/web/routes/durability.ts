@@ -10,14 +10,14 @@ import { Hono } from 'hono';
 import type { RouteContext } from '../deps.js';
 import { isDurabilityAction } from '../durability/panel.js';
 import { formOnly } from '../middleware/security.js';
-import { isHtmx, renderPage } from '../respond.js';
+import { isHtmx, renderPage, renderPartial } from '../respond.js';
 import { field, orderIdProblem } from '../validate.js';
 
 export function durabilityRoutes(ctx: RouteContext): Hono {
   return new Hono()
     .get('/durability', async (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.html(ctx.views.partial('durability-live', { panel: await ctx.durability.read(), orderId: orderOf(c.req.query('orderId')) }));
+      return renderPartial(ctx, c, 'durability-live', { panel: await ctx.durability.read(), orderId: orderOf(c.req.query('orderId')) });
     })
     .post('/durability/:action', formOnly, async (c) => {
       const action = c.req.param('action');
@@ -27,7 +27,7 @@ export function durabilityRoutes(ctx: RouteContext): Hono {
       if (panel.result?.ok) ctx.logger.info('Durability control used from the console', { action, orderId });
       const status = panel.result?.ok ? 200 : ctx.supervisor ? 502 : 501;
       // htmx swaps 2xx answers only: the panel, with its result line, comes back as 200.
-      if (isHtmx(c)) return c.html(ctx.views.partial('durability', { panel, orderId }));
+      if (isHtmx(c)) return renderPartial(ctx, c, 'durability', { panel, orderId });
       if (panel.result?.ok) return c.redirect(orderId ? `/orders/${orderId}` : '/operator', 303);
       return renderPage(ctx, c, 'error', { title: 'Not done', status, message: panel.result?.message ?? panel.reason ?? '' }, status);
     });

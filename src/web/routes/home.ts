@@ -1,10 +1,14 @@
-/** GET / — the scenarios and the order form; needs nothing from Temporal, so it renders when it is down. */
+/**
+ * GET / — the scenarios and the order form (the audience: the scenarios and the orders, live, loaded by the
+ * page itself); needs nothing from Temporal, so it renders when it is down.
+ */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DEFAULT_ADDRESS } from '../../temporal/contract.js';
 import type { RouteContext } from '../deps.js';
 import { ORDER_ITEMS } from '../orders/steps.js';
+import { isPresenter } from '../middleware/presenter.js';
 import { renderPage } from '../respond.js';
 import { SCENARIO_CARDS } from '../scenarios.js';
 import { MAX_ADDRESS_LENGTH, PACES } from '../validate.js';
@@ -17,6 +21,9 @@ export interface OrderForm {
   pace?: string;
   errors: { orderId?: string; address?: string; pace?: string; form?: string };
 }
+
+/** The audience's home refreshes its list of orders this often (one shared read serves every phone). */
+const AUDIENCE_REFRESH_SECONDS = 3;
 
 export function homeRoutes(ctx: RouteContext): Hono {
   return new Hono().get('/', (c) => {
@@ -32,7 +39,10 @@ export function renderHome(ctx: RouteContext, c: Context, form: OrderForm, statu
     ctx,
     c,
     'home',
-    { title: 'Place an order', nav: 'home', form, scenarios: SCENARIO_CARDS, items: ORDER_ITEMS, maxAddress: MAX_ADDRESS_LENGTH, paces: PACES, timeScale: ctx.config.web.timeScale },
+    {
+      title: isPresenter(c) ? 'Place an order' : 'Follow the demo', nav: 'home', form, scenarios: SCENARIO_CARDS, items: ORDER_ITEMS,
+      maxAddress: MAX_ADDRESS_LENGTH, paces: PACES, timeScale: ctx.config.web.timeScale, refreshSeconds: AUDIENCE_REFRESH_SECONDS,
+    },
     status,
   );
 }

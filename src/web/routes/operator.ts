@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import { RampRefused } from '../../temporal/deployments.js';
 import type { RouteContext } from '../deps.js';
 import { formOnly } from '../middleware/security.js';
-import { isHtmx, renderPage, temporalProblem } from '../respond.js';
+import { isHtmx, renderPage, renderPartial, temporalProblem } from '../respond.js';
 import { field } from '../validate.js';
 
 /** The ramps the page offers. */
@@ -24,7 +24,7 @@ export function operatorRoutes(ctx: RouteContext): Hono {
     })
     .get('/operator/figures', async (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.html(ctx.views.partial('operator-figures', { f: await ctx.operator.read() }));
+      return renderPartial(ctx, c, 'operator-figures', { f: await ctx.operator.read() });
     })
     .post('/operator/ramp', formOnly, async (c) => {
       const percentage = Number(field(await c.req.parseBody(), 'percentage') ?? '');
@@ -50,7 +50,7 @@ export function operatorRoutes(ctx: RouteContext): Hono {
 async function answer(ctx: RouteContext, c: Context, status: 200 | 409 | 422 | 501 | 502, message: string): Promise<Response> {
   if (isHtmx(c)) {
     c.header('Cache-Control', 'no-store');
-    return c.html(ctx.views.partial('operator-figures', { f: await ctx.operator.read(), rampMessage: { ok: status === 200, status, text: message } }));
+    return renderPartial(ctx, c, 'operator-figures', { f: await ctx.operator.read(), rampMessage: { ok: status === 200, status, text: message } });
   }
   if (status === 200) return c.redirect('/operator', 303);
   return renderPage(ctx, c, 'error', { title: 'Not done', status, message }, status);

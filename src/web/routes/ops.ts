@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { RouteContext } from '../deps.js';
+import { renderPartial } from '../respond.js';
 
 export function opsRoutes(ctx: RouteContext): Hono {
   return new Hono()
@@ -21,6 +22,6 @@ export function opsRoutes(ctx: RouteContext): Hono {
     .get('/status', async (c) => {
       c.header('Cache-Control', 'no-store');
       // Shared, cached ping: a room full of pages polling this costs one call every couple of seconds.
-      return c.html(ctx.views.partial('server-status', { health: await ctx.client.checkServer() }));
+      return renderPartial(ctx, c, 'server-status', { health: await ctx.client.checkServer() });
     });
 }

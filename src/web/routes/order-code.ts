@@ -14,7 +14,7 @@ import { createWorkflowSources } from '../code/sources.js';
 import type { WorkflowSources } from '../code/sources.js';
 import type { RouteContext } from '../deps.js';
 import type { OrderView } from '../orders/view.js';
-import { renderError, temporalProblem } from '../respond.js';
+import { renderError, renderPartial, temporalProblem } from '../respond.js';
 import type { HubMessage } from '../sse/hub.js';
 import { orderIdProblem } from '../validate.js';
 
@@ -40,7 +40,7 @@ export function orderCodeRoutes(ctx: RouteContext, sources: WorkflowSources = cr
     try {
       message = await ctx.hub.current(orderId);
     } catch (err) {
-      return c.html(ctx.views.partial(region, { orderId, trigger: RETRY_TRIGGER, problem: `Temporal did not answer: ${temporalProblem(err)}` }));
+      return renderPartial(ctx, c, region, { orderId, trigger: RETRY_TRIGGER, problem: `Temporal did not answer: ${temporalProblem(err)}` });
     }
     if (message.kind === 'not-found') return renderError(ctx, c, 404, 'No such order', `There is no order ${orderId}.`);
     if (message.view.terminal) {
@@ -60,11 +60,11 @@ export function orderCodeRoutes(ctx: RouteContext, sources: WorkflowSources = cr
         code = await buildCodeView(sources, view);
       } catch (err) {
         ctx.logger.warn('Workflow source unavailable', { orderId, error: err as Error });
-        return c.html(ctx.views.partial('code-view', { orderId, problem: 'The workflow source files could not be read on this console.' }));
+        return renderPartial(ctx, c, 'code-view', { orderId, problem: 'The workflow source files could not be read on this console.' });
       }
       const digest = digestOf([code?.key, view.terminal]);
       if (c.req.query('seen') === digest) return c.body(null, 204);
-      return c.html(ctx.views.partial('code-view', { orderId, code, digest, trigger: view.terminal ? undefined : LIVE_TRIGGER }));
+      return renderPartial(ctx, c, 'code-view', { orderId, code, digest, trigger: view.terminal ? undefined : LIVE_TRIGGER });
     })
     .get('/orders/:orderId/history', async (c) => {
       const orderId = c.req.param('orderId');
@@ -74,13 +74,13 @@ export function orderCodeRoutes(ctx: RouteContext, sources: WorkflowSources = cr
       try {
         history = await histories.get(orderId);
       } catch (err) {
-        return c.html(ctx.views.partial('event-history', { orderId, trigger: RETRY_TRIGGER, problem: `Temporal did not answer: ${temporalProblem(err)}` }));
+        return renderPartial(ctx, c, 'event-history', { orderId, trigger: RETRY_TRIGGER, problem: `Temporal did not answer: ${temporalProblem(err)}` });
       }
       const pending = pendingAttempts(view);
       const done = history.closed && view.terminal;
       const digest = digestOf([view.runId, history.total, pending, done]);
       if (c.req.query('seen') === digest) return c.body(null, 204);
-      return c.html(ctx.views.partial('event-history', { orderId, history, pending, digest, trigger: done ? undefined : LIVE_TRIGGER }));
+      return renderPartial(ctx, c, 'event-history', { orderId, history, pending, digest, trigger: done ? undefined : LIVE_TRIGGER });
     });
 }
 

@@ -1,13 +1,15 @@
 /**
  * The live half of an order page: GET /orders/:orderId/events streams the two page regions over SSE
- * (from the shared progress hub), POST /orders/:orderId/address is the human in the loop.
+ * (from the shared progress hub), rendered for the viewer's role (the audience's has no form), and
+ * POST /orders/:orderId/address is the human in the loop.
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { RouteContext } from '../deps.js';
 import type { HubMessage } from '../sse/hub.js';
-import { isHtmx, renderError, temporalProblem } from '../respond.js';
+import { isPresenter } from '../middleware/presenter.js';
+import { isHtmx, renderError, renderPartial, temporalProblem } from '../respond.js';
 import { addressProblem, field, orderIdProblem } from '../validate.js';
 import { isUnknownUpdate, UPDATE_NOT_OPEN_YET, updateAnswerText } from '../update-answers.js';
 import { orderData, regionDigest, renderLiveRegions, renderOrderPage } from './order-page.js';
@@ -26,7 +28,7 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
       // A browser that reconnects says what it shows (the id of the last event it got); a first connect,
       // what the page was rendered with.
       const shown = c.req.header('last-event-id') ?? c.req.query('seen');
-      return streamSSE(c, (stream) => watch(ctx, orderId, stream, shown));
+      return streamSSE(c, (stream) => watch(ctx, orderId, stream, isPresenter(c), shown));
     })
     .post('/orders/:orderId/address', async (c) => {
       const orderId = c.req.param('orderId');
@@ -43,7 +45,7 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
       // `retry`: the worker is not taking address changes yet; the value stays in the field to send again.
       const respond = (state: AddressFormState & { answer?: string; retry?: string }) => {
         if (isHtmx(c)) {
-          return c.html(ctx.views.partial('address-form', { ...orderData(ctx, view, state), answer: state.answer, retry: state.retry }));
+          return renderPartial(ctx, c, 'address-form', { ...orderData(ctx, view, state), answer: state.answer, retry: state.retry });
         }
         // Without JavaScript: a full page on error, else back to the (live) order page.
         if (state.retry) return renderOrderPage(ctx, c, view, { value: state.value, error: state.retry }, 409);
@@ -80,7 +82,7 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
  * Last-Event-ID the browser fills in) resumes exactly: a region that changed, even back and forth, while
  * the browser was away is sent; one that did not is not.
  */
-async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi, shown = ''): Promise<void> {
+async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi, presenter: boolean, shown = ''): Promise<void> {
   ctx.metrics.sseViewers.inc();
   const [progress = '', panel = ''] = shown.split('.');
   const sent = { progress, panel };
@@ -91,12 +93,12 @@ async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi
   const send = async (message: HubMessage): Promise<void> => {
     if (message.kind === 'not-found') {
       sent.panel = 'missing';
-      await stream.writeSSE({ event: 'panel', data: ctx.views.partial('order-missing', { orderId }), id: id() });
+      await stream.writeSSE({ event: 'panel', data: ctx.views.partial('order-missing', { orderId, presenter }), id: id() });
       await stream.writeSSE({ event: 'done', data: 'not-found' });
       return finish();
     }
     // Only regions that changed are sent: a form being typed into is not replaced by an identical copy.
-    const regions = renderLiveRegions(ctx, message.view);
+    const regions = renderLiveRegions(ctx, message.view, presenter);
     for (const region of ['progress', 'panel'] as const) {
       const digest = regionDigest(regions[region]);
       if (digest === sent[region]) continue;

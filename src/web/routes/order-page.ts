@@ -10,6 +10,7 @@ import type { RouteContext } from '../deps.js';
 import { FIX_COMMAND, fixStatusOf } from '../orders/fix-status.js';
 import { retryWait, wholeSeconds } from '../orders/view.js';
 import type { OrderView } from '../orders/view.js';
+import { isPresenter } from '../middleware/presenter.js';
 import { renderPage } from '../respond.js';
 import { scenarioTitle } from '../scenarios.js';
 import { MAX_ADDRESS_LENGTH } from '../validate.js';
@@ -54,7 +55,7 @@ function fixData(ctx: Pick<RouteContext, 'workerControl' | 'logger'>, view: Orde
 export function renderOrderPage(
   ctx: RouteContext, c: Context, view: OrderView, address?: AddressFormState, status: ContentfulStatusCode = 200,
 ): Response {
-  const regions = renderLiveRegions(ctx, view);
+  const regions = renderLiveRegions(ctx, view, isPresenter(c));
   // Tells the stream what the page already shows, so its first message does not replace (and wipe a form
   // being typed into) with an identical copy.
   const seen = `${regionDigest(regions.progress)}.${regionDigest(regions.panel)}`;
@@ -68,8 +69,8 @@ export function regionDigest(html: string): string {
   return createHash('sha256').update(html).digest('base64url').slice(0, 16);
 }
 
-/** The two regions the SSE stream swaps, rendered exactly as the page renders them. */
-export function renderLiveRegions(ctx: RouteContext, view: OrderView): { progress: string; panel: string } {
-  const data = orderData(ctx, view);
+/** The two regions the SSE stream swaps, rendered exactly as the page renders them, for the viewer's role. */
+export function renderLiveRegions(ctx: RouteContext, view: OrderView, presenter: boolean): { progress: string; panel: string } {
+  const data = { ...orderData(ctx, view), presenter };
   return { progress: ctx.views.partial('order-progress', data), panel: ctx.views.partial('order-panel', data) };
 }

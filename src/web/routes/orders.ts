@@ -9,7 +9,7 @@ import { LIST_STATUSES } from '../../temporal/client.js';
 import type { ListStatus, OrderSummary } from '../../temporal/client.js';
 import type { Scenario } from '../../temporal/contract.js';
 import type { RouteContext } from '../deps.js';
-import { renderError, renderPage, temporalProblem } from '../respond.js';
+import { renderError, renderPage, renderPartial, temporalProblem } from '../respond.js';
 import { SCENARIO_CARDS, scenarioTitle } from '../scenarios.js';
 import { sharedRead } from '../shared-read.js';
 import type { SharedRead } from '../shared-read.js';
@@ -91,7 +91,7 @@ export function ordersRoutes(ctx: RouteContext): Hono {
     .get('/orders/rows', async (c) => {
       const filter = listFilter(c.req.query('scenario'), c.req.query('status'));
       if ('problem' in filter) return c.text(filter.problem.message, 400);
-      return c.html(ctx.views.partial('orders-rows', await listData(filter)));
+      return renderPartial(ctx, c, 'orders-rows', await listData(filter));
     })
     .get('/orders/:orderId', async (c) => {
       const orderId = c.req.param('orderId');

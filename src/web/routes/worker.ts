@@ -15,7 +15,7 @@ import type { RouteContext } from '../deps.js';
 import { FIX_COMMAND, fixStatusOf, type Outcome } from '../orders/fix-status.js';
 import { retryWait, type OrderView } from '../orders/view.js';
 import { formOnly } from '../middleware/security.js';
-import { isHtmx, renderPage } from '../respond.js';
+import { isHtmx, renderPage, renderPartial } from '../respond.js';
 import { field, orderIdProblem } from '../validate.js';
 import { orderData } from './order-page.js';
 
@@ -36,8 +36,8 @@ export function workerRoutes(ctx: RouteContext): Hono {
       // Deploy answers with the order's whole panel, rendered as the stream would render it now: the stream
       // may replace the banner while the worker redeploys, and an answer aimed at the old button would land
       // nowhere. The banner tells the new state; the line under it, what this click did.
-      if (want && view) return c.html(ctx.views.partial('order-panel', { ...orderData(ctx, view), fixResult: words.line && { ok, message: words.line } }));
-      return c.html(ctx.views.partial('deploy-fix-result', { ok, message: words.line ?? words.page }));
+      if (want && view) return renderPartial(ctx, c, 'order-panel', { ...orderData(ctx, view), fixResult: words.line && { ok, message: words.line } });
+      return renderPartial(ctx, c, 'deploy-fix-result', { ok, message: words.line ?? words.page });
     }
     const title = want ? 'Deploy the fix' : 'Restore the bug';
     return renderPage(ctx, c, 'deploy-fix', { title, ok, message: words.page, back: order ? `/orders/${order}` : undefined }, statusOf(outcome));

@@ -5,9 +5,10 @@
  * address forms stay up while the test types.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { orderWorkflowId } from '../../../src/temporal/contract.js';
+import { probePort } from '../../../src/temporal/devserver.js';
+import type { Sessions } from '../../../src/web/room/sessions.js';
 import type { OrderResult } from '../../../src/temporal/contract.js';
 import { startTestConsole, startTestWorkerControl } from '../../integration/web-support.js';
 import type { TestConsole } from '../../integration/web-support.js';
@@ -37,6 +38,10 @@ export interface BrowserStack {
 export interface BrowserStackOptions {
   /** Task queue prefix. */
   name: string;
+  /** More console settings, e.g. WEB_PUBLIC_URL to expose it to an audience. */
+  env?: Record<string, string>;
+  /** The console's presenter sign-ins, so the test can issue a one-time link as `npm start` prints one. */
+  sessions?: Sessions;
   /** Run the Nexus shipping worker too. */
   shipping?: boolean;
   /** ORDER_DEMO_TIME_SCALE of the console (default 0.2: fast, yet each state lasts long enough to see). */
@@ -47,23 +52,25 @@ export interface BrowserStackOptions {
 
 export async function startBrowserStack(options: BrowserStackOptions): Promise<BrowserStack> {
   const workers = await startTestWorkers({ name: options.name, shipping: options.shipping });
+  // The console checks Origin against its configured port: it must know the port it listens on.
+  const port = await freePort();
   const config = testConfig({
     TEMPORAL_TASK_QUEUE: workers.config.taskQueue,
     ORDER_DEMO_TIME_SCALE: String(options.timeScale ?? 0.2),
+    WEB_PORT: String(port),
+    ...options.env,
   });
   const channel = options.deployFix ? await startTestWorkerControl(workers.orders) : undefined;
-  const web = startTestConsole({ config, recheckMs: 100, workerControl: channel?.control });
+  const web = startTestConsole({ config, recheckMs: 100, workerControl: channel?.control, sessions: options.sessions });
   let server: Server;
   try {
-    server = await listen(web);
+    server = await listen(web.app.fetch, port);
   } catch (err) {
     await web.close();
     await channel?.close();
     await workers.stop();
     throw err;
   }
-  const { port } = server.address() as AddressInfo;
-
   return {
     url: `http://127.0.0.1:${port}`,
     workers,
@@ -81,7 +88,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     async interrupt() {
       await stop(server);
       return async () => {
-        server = await listen(web, port);
+        server = await listen(web.app.fetch, port);
       };
     },
     async close() {
@@ -99,9 +106,15 @@ async function stop(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-function listen(web: TestConsole, port = 0): Promise<Server> {
+/** A loopback port free right now, for a console that must know its port before it listens. */
+export function freePort(): Promise<number> {
+  return probePort(0, '127.0.0.1');
+}
+
+/** Serves a console's fetch on 127.0.0.1:port. */
+export function listen(fetch: TestConsole['app']['fetch'], port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: web.app.fetch, hostname: '127.0.0.1', port }) as Server;
+    const server = serve({ fetch, hostname: '127.0.0.1', port }) as Server;
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
