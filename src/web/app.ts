@@ -34,6 +34,7 @@ import { homeRoutes } from './routes/home.js';
 import { operatorRoutes } from './routes/operator.js';
 import { opsRoutes } from './routes/ops.js';
 import { orderCodeRoutes } from './routes/order-code.js';
+import { orderCancelRoutes } from './routes/order-cancel.js';
 import { orderLiveRoutes } from './routes/order-live.js';
 import { ordersRoutes } from './routes/orders.js';
 import { preflightRoutes } from './routes/preflight.js';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', homeRoutes(ctx));
   app.route('/', ordersRoutes(ctx));
   app.route('/', orderLiveRoutes(ctx));
+  app.route('/', orderCancelRoutes(ctx));
   app.route('/', orderCodeRoutes(ctx));
   app.route('/', workerRoutes(ctx));
   app.route('/', durabilityRoutes(ctx));

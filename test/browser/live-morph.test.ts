@@ -8,7 +8,7 @@ import { launchChromium } from './support/chromium.js';
 import { startBrowserStack, type BrowserStack } from './support/stack.js';
 import { getProgressQuery, orderWorkflowId, PROGRESS } from '../../src/temporal/contract.js';
 import { eventually } from '../support/capture.js';
-import { expectVisible, newTestPage, placeOrder } from './support/ui.js';
+import { expectText, expectVisible, newTestPage, placeOrder } from './support/ui.js';
 
 let stack: BrowserStack;
 let browser: Browser;
@@ -84,5 +84,18 @@ describe('live updates of an order', () => {
     const again = await Promise.all(streams.slice(before));
     expect(again.length).toBeGreaterThan(0);
     expect(again.some((s) => s.lastEventId === lastSeen || s.seen === lastSeen)).toBe(true);
+  });
+
+  it('cancel the order from its page: the room sees the undo steps and the ending, Canceled in Temporal', async () => {
+    const { page, errors } = await newTestPage(browser, 'cancel');
+    const orderId = await placeOrder(page, stack.url, 'HumanInLoopSignal');
+    await expectVisible(page.getByTestId('address-form'));
+    await page.getByTestId('cancel-order').click();
+    await expectVisible(page.getByTestId('cancel-answer').or(page.getByTestId('cancel-requested')).first());
+    await page.locator('[data-testid="outcome"][data-outcome="cancelled"]').waitFor({ timeout: 60_000 });
+    await expectText(page.getByTestId('compensations-summary'), /Undo charge \(refund\): Undone\s*Undo shipment preparation: Undone/);
+    const d = await stack.workers.client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    expect(d.status.name).toBe('CANCELLED');
+    expect(errors).toEqual([]);
   });
 });

@@ -151,6 +151,43 @@ describe('an order that is cancelled', () => {
     expect(testidAttr(html, 'outcome', 'data-outcome')).toBe('cancelled');
     expect(testidAttr(html, 'step-UndoChargeCustomer', 'data-state')).toBe('completed');
   });
+
+  it('cancels from the console while the order waits: Canceled in Temporal, the charge and the preparation undone', async () => {
+    const handle = await workers.startOrder('HumanInLoopSignal', { HumanWaitSeconds: 60 });
+    const orderId = idOf(handle.workflowId);
+    const waiting = await waitFor(() => page(orderId), (html) => html.includes('data-testid="address-form"'), 'the address form');
+    expect(testidAttr(waiting, 'cancel-box', 'data-cancel')).toBe('available');
+    const res = await web.post(`/orders/${orderId}/cancel`, {}, { 'HX-Request': 'true' });
+    expect(res.status).toBe(200);
+    expect(testid(await res.text(), 'cancel-answer')).toBe('Cancellation sent to Temporal.');
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const html = await waitFor(() => page(orderId), (p) => p.includes('data-outcome='), 'the ending');
+    expect(testidAttr(html, 'outcome', 'data-outcome')).toBe('cancelled');
+    const undone = testid(html, 'compensations-summary') ?? '';
+    expect(undone).toMatch(/^Undo charge \(refund\): Undone\s*Undo shipment preparation: Undone$/);
+    // A second press, now that it has ended: refused with the reason, nothing sent.
+    const again = await web.post(`/orders/${orderId}/cancel`, {});
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('The order has already ended.');
+  });
+
+  it('refuses once the items ship, with the reason, and the order completes', async () => {
+    const handle = await workers.startOrder('HappyPath', { TimeScale: 1 });
+    const orderId = idOf(handle.workflowId);
+    const html = await waitFor(() => page(orderId), (p) => testidAttr(p, 'cancel-box', 'data-cancel') === 'refused', 'shipping to start', 60_000);
+    expect(testid(html, 'cancel-refused')).toContain('can no longer be cancelled once shipping has started');
+    expect(html).not.toContain('data-testid="cancel-order"');
+    const res = await web.post(`/orders/${orderId}/cancel`, {});
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain('shipping has started');
+    await handle.result();
+  });
+
+  it('answers a cancel for no such order or a malformed id with a page, never a stack trace', async () => {
+    expect((await web.post('/orders/999999999997/cancel', {})).status).toBe(404);
+    expect((await web.post('/orders/12x/cancel', {})).status).toBe(400);
+  });
 });
 
 describe('a person in the loop', () => {

@@ -1,0 +1,43 @@
+/**
+ * POST /orders/:orderId/cancel: Temporal's own cancellation of the order's workflow (the workflow undoes
+ * what it did and ends Canceled), refused with the reason once the items ship or the order ended
+ * (orders/cancel.ts). Asking twice is harmless: Temporal keeps one request. htmx gets the cancel box
+ * (200: htmx swaps only 2xx answers); a browser without JavaScript is sent back to the order (303), or
+ * gets a page with the real status: 409 too late, 404 no such order, 503 Temporal did not answer.
+ */
+import { Hono } from 'hono';
+import type { RouteContext } from '../deps.js';
+import { isHtmx, renderError, renderPartial, temporalProblem } from '../respond.js';
+import type { HubMessage } from '../sse/hub.js';
+import { orderIdProblem } from '../validate.js';
+import { orderData } from './order-page.js';
+
+export function orderCancelRoutes(ctx: RouteContext): Hono {
+  return new Hono().post('/orders/:orderId/cancel', async (c) => {
+    const orderId = c.req.param('orderId');
+    if (orderIdProblem(orderId)) return renderError(ctx, c, 400, 'Not an order id', 'Order ids are 1 to 12 digits.');
+    let message: HubMessage;
+    try {
+      message = await ctx.hub.current(orderId);
+    } catch (err) {
+      return renderError(ctx, c, 503, 'Order unavailable', `The order could not be cancelled: ${temporalProblem(err)}`);
+    }
+    if (message.kind === 'not-found') return renderError(ctx, c, 404, 'No such order', `There is no order ${orderId}.`);
+    let view = message.view;
+    const answer = (ok: boolean, text: string, status: 200 | 409 | 503) => {
+      if (isHtmx(c)) return renderPartial(ctx, c, 'cancel-box', { ...orderData(ctx, view), cancelAnswer: { ok, message: text } });
+      if (!ok) return renderError(ctx, c, status, 'Not cancelled', text);
+      return c.redirect(`/orders/${orderId}`, 303);
+    };
+    if (view.cancel.state === 'refused') return answer(false, view.cancel.reason, 409);
+    try {
+      await ctx.client.cancelOrder(orderId);
+    } catch (err) {
+      ctx.logger.warn('Cancelling an order failed', { orderId, error: err as Error });
+      return answer(false, `The order could not be cancelled: ${temporalProblem(err)}`, 503);
+    }
+    ctx.logger.info('Order cancelled from the console', { orderId });
+    view = { ...view, cancel: { state: 'requested' } };
+    return answer(true, 'Cancellation sent to Temporal.', 200);
+  });
+}
