@@ -7,6 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { RouteContext } from '../deps.js';
+import { cancelOrder } from '../orders/actions.js';
 import { isHtmx, renderError, renderPartial, temporalProblem } from '../respond.js';
 import type { HubMessage } from '../sse/hub.js';
 import { orderIdProblem } from '../validate.js';
@@ -29,14 +30,13 @@ export function orderCancelRoutes(ctx: RouteContext): Hono {
       if (!ok) return renderError(ctx, c, status, 'Not cancelled', text);
       return c.redirect(`/orders/${orderId}`, 303);
     };
-    if (view.cancel.state === 'refused') return answer(false, view.cancel.reason, 409);
     try {
-      await ctx.client.cancelOrder(orderId);
+      const outcome = await cancelOrder(ctx, view);
+      if (outcome.kind === 'refused') return answer(false, outcome.message, 409);
     } catch (err) {
       ctx.logger.warn('Cancelling an order failed', { orderId, error: err as Error });
       return answer(false, `The order could not be cancelled: ${temporalProblem(err)}`, 503);
     }
-    ctx.logger.info('Order cancelled from the console', { orderId });
     view = { ...view, cancel: { state: 'requested' } };
     return answer(true, 'Cancellation sent to Temporal.', 200);
   });

@@ -9,9 +9,9 @@ import type { SSEStreamingApi } from 'hono/streaming';
 import type { RouteContext } from '../deps.js';
 import type { HubMessage } from '../sse/hub.js';
 import { isPresenter } from '../middleware/presenter.js';
+import { changeAddress } from '../orders/actions.js';
 import { isHtmx, renderError, renderPartial, temporalProblem } from '../respond.js';
-import { addressProblem, field, orderIdProblem } from '../validate.js';
-import { isUnknownUpdate, UPDATE_NOT_OPEN_YET, updateAnswerText } from '../update-answers.js';
+import { field, orderIdProblem } from '../validate.js';
 import { orderData, regionDigest, renderLiveRegions, renderOrderPage } from './order-page.js';
 import type { AddressFormState } from './order-page.js';
 
@@ -51,23 +51,19 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
         if (state.retry) return renderOrderPage(ctx, c, view, { value: state.value, error: state.retry }, 409);
         return state.error ? renderOrderPage(ctx, c, view, state, 422) : c.redirect(`/orders/${orderId}`, 303);
       };
-      const problem = addressProblem(value);
-      if (problem) return respond({ value, error: problem });
-      const waiting = view.awaitingAddress;
-      // Late, or a scenario without a person in the loop: a signal would be ignored, an update rejected.
-      if (!waiting) return respond({ value, error: 'The order is not waiting for a new address (any more).' });
       try {
-        if (waiting.via === 'signal') {
-          await ctx.client.signalAddress(orderId, value);
-          return respond({ value, answer: `Signal sent: the order will ship to ${value}.` });
+        const outcome = await changeAddress(ctx, view, value);
+        switch (outcome.kind) {
+          case 'sent':
+            return respond({ value, answer: outcome.message });
+          case 'not-open-yet':
+            return respond({ value, retry: outcome.message });
+          // A rejection is the workflow's validator speaking: its words next to the field, said to be its.
+          case 'rejected':
+            return respond({ value, error: outcome.message, rejectedBy: 'validator' });
+          default:
+            return respond({ value, error: outcome.message });
         }
-        const outcome = await ctx.client.updateAddress(orderId, value);
-        // Whichever worker answered: ours says "Updated address: X", Go's "X".
-        if (outcome.accepted) return respond({ value, answer: updateAnswerText(outcome.message, value) });
-        // A worker that registers its handler only when the wait begins (Go's) does not know the update yet.
-        if (isUnknownUpdate(outcome.message)) return respond({ value, retry: UPDATE_NOT_OPEN_YET });
-        // A rejection is the workflow's validator speaking: its words next to the field, said to be its.
-        return respond({ value, error: outcome.message, rejectedBy: 'validator' });
       } catch (err) {
         ctx.logger.warn('Address change failed', { orderId, error: err as Error });
         return respond({ value, error: `The address could not be sent: ${temporalProblem(err)}` });

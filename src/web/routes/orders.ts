@@ -9,6 +9,7 @@ import { LIST_STATUSES } from '../../temporal/client.js';
 import type { ListStatus, OrderSummary } from '../../temporal/client.js';
 import type { Scenario } from '../../temporal/contract.js';
 import type { RouteContext } from '../deps.js';
+import { placeOrder } from '../orders/actions.js';
 import { renderError, renderPage, renderPartial, temporalProblem } from '../respond.js';
 import { SCENARIO_CARDS, scenarioTitle } from '../scenarios.js';
 import { sharedRead } from '../shared-read.js';
@@ -29,7 +30,7 @@ interface ListFilter {
 }
 
 export function ordersRoutes(ctx: RouteContext): Hono {
-  const { client, metrics, logger } = ctx;
+  const { client, logger } = ctx;
   // Keyed by filter: at most (scenarios + 1) × (statuses + 1) entries, each holding one short list.
   const reads = new Map<string, SharedRead<OrderSummary[]>>();
   const recentOrders = (filter: ListFilter): Promise<OrderSummary[]> => {
@@ -65,9 +66,7 @@ export function ordersRoutes(ctx: RouteContext): Hono {
       const errors = { orderId: orderIdProblem(form.orderId), address: addressProblem(form.address), pace: slowdown ? undefined : 'Pick one of the paces offered.' };
       if (errors.orderId || errors.address || errors.pace || !slowdown) return renderHome(ctx, c, { ...form, pace: '1', errors }, 422);
       try {
-        const { started } = await client.startOrder(scenario, { OrderId: form.orderId, Address: form.address }, { slowdown });
-        if (started) metrics.ordersStarted.inc({ scenario });
-        else logger.info('Order already exists: showing it', { orderId: form.orderId, scenario });
+        await placeOrder(ctx, { scenario, orderId: form.orderId, address: form.address, slowdown });
       } catch (err) {
         logger.warn('Could not start order', { orderId: form.orderId, scenario, error: err as Error });
         const message = `The order was not placed: ${temporalProblem(err)}`;
