@@ -10,6 +10,8 @@ import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import type { MiddlewareHandler } from 'hono';
+import { apiRoutes } from './api/routes.js';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { scenarioLabel } from '../metrics/console.js';
@@ -49,6 +51,11 @@ const MAX_FORM_BYTES = 16 * 1024;
 /** Static assets are cached briefly: a presenter reloading after a fix still gets the new file soon. */
 const ASSET_CACHE = 'public, max-age=300';
 
+/** The pages' form and origin rules; the JSON API (/api/) has its own (src/web/api/access.ts). */
+function pagesOnly(middleware: MiddlewareHandler): MiddlewareHandler {
+  return (c, next) => (c.req.path.startsWith('/api/') ? next() : middleware(c, next));
+}
+
 export function createApp(deps: AppDeps): Hono {
   const { config, logger, metrics } = deps;
   const views = createViews(deps.paths?.views ?? `${ROOT}views`, config.temporal.uiUrl);
@@ -87,11 +94,11 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', securityHeaders());
   app.use('*', noStoreByDefault);
   app.use('*', allowedHosts(ctx.access));
-  app.use('*', sameOrigin(ctx.access, (c) => renderError(ctx, c, 403, 'Request refused', 'This form must be sent from the console itself.')));
+  app.use('*', pagesOnly(sameOrigin(ctx.access, (c) => renderError(ctx, c, 403, 'Request refused', 'This form must be sent from the console itself.'))));
   app.use('*', presenterRole(ctx.access, ctx.sessions));
-  app.use('*', presenterPosts((c) => renderPresenterOnly(ctx, c)));
+  app.use('*', pagesOnly(presenterPosts((c) => renderPresenterOnly(ctx, c))));
   app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => renderError(ctx, c, 413, 'Too large', 'That form was too large.') }));
-  app.use('*', formPosts((c) => renderError(ctx, c, 400, 'That form could not be read', 'The form arrived incomplete or garbled. Go back and send it again.')));
+  app.use('*', pagesOnly(formPosts((c) => renderError(ctx, c, 400, 'That form could not be read', 'The form arrived incomplete or garbled. Go back and send it again.'))));
 
   const assets = serveStatic({
     root: deps.paths?.public ?? `${ROOT}public`,
@@ -99,6 +106,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   for (const dir of ['/css/*', '/js/*', '/img/*', '/vendor/*']) app.use(dir, assets);
 
+  app.route('/', apiRoutes(ctx));
   app.route('/', homeRoutes(ctx));
   app.route('/', ordersRoutes(ctx));
   app.route('/', orderLiveRoutes(ctx));

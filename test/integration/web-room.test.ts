@@ -125,7 +125,13 @@ describe('DNS rebinding', () => {
 
 describe('presenter and audience, when shared with the room', () => {
   it('refuses every state-changing route without a presenter session, and allows each with one', async () => {
-    const paths = stateChangingPaths(room.app);
+    // The JSON API takes JSON, not forms: the same rule, checked its own way below (and in api.test.ts).
+    const all = stateChangingPaths(room.app);
+    const paths = all.filter((p) => !p.startsWith('/api/'));
+    for (const path of all.filter((p) => p.startsWith('/api/'))) {
+      const res = await room.app.request(path, { method: 'POST', body: JSON.stringify({ scenario: 'HappyPath', address: '1 Main St' }), headers: { 'content-type': 'application/json' } });
+      expect(res.status, path).toBe(403);
+    }
     expect(paths).toEqual(expect.arrayContaining(['/api-key/revoke', '/api-key/rotate', '/api-key/set', '/durability/kill-worker', '/operator/ramp',
       '/orders', '/orders/123456/address', '/worker/deploy-fix', '/worker/restore-bug']));
     const orderId = newId();
