@@ -61,8 +61,9 @@ describe.concurrent('HappyPath', () => {
     await handle.result();
     const events = await historyOf(handle);
 
-    const markers = ofType(events, 'MarkerRecorded');
-    expect(markers).toHaveLength(1); // the GetItems local activity
+    const markers = ofType(events, 'MarkerRecorded').map((e) => e.attributes.markerName);
+    // The GetItems local activity, and the patch that keeps shipping from being cancelled.
+    expect(markers).toEqual(['core_local_activity', 'core_patch']);
     expect(scheduledActivities(events)).toEqual(HAPPY_PATH_ACTIVITIES);
     const shipped = ofType(events, 'ActivityTaskScheduled')
       .filter((e) => e.attributes.activityType.name === ACTIVITY.shipOrder)

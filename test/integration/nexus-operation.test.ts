@@ -27,8 +27,9 @@ describe('NexusOperation', () => {
       expect(op).toMatchObject({ endpoint: workers.config.nexus.endpoint, service: NEXUS_SHIPPING.service, operation: NEXUS_SHIPPING.operation });
     }
     expect(ofType(events, 'NexusOperationCompleted')).toHaveLength(3);
-    // The endpoint came from the worker's config through a local activity: GetItems + GetShippingEndpoint.
-    expect(ofType(events, 'MarkerRecorded')).toHaveLength(2);
+    // The endpoint came from the worker's config through a local activity (GetItems, then the patch that keeps
+    // shipping from being cancelled, then GetShippingEndpoint as shipping begins).
+    expect(ofType(events, 'MarkerRecorded').map((e) => e.attributes.markerName)).toEqual(['core_local_activity', 'core_patch', 'core_local_activity']);
 
     const handler = new Client({ connection: workers.client.connection, namespace: workers.config.nexus.handler.namespace });
     for (const id of ITEM_IDS) {
