@@ -94,7 +94,14 @@ export interface Config {
   /** The simulated payment provider's ledger file (charges and refunds, at most once per order); unset: no ledger. */
   payments: { ledgerFile: string | undefined };
   /** `npm start`'s supervisor: a part killed from the console starts again by itself after this delay (unset: only "Start" does). */
-  supervisor: { autoRestartSeconds: number | undefined };
+  supervisor: {
+    autoRestartSeconds: number | undefined;
+    /**
+     * Set by the launcher for the parts it starts while its dev server is still starting: a worker asks the
+     * launcher (over IPC) before it connects, and connects once the server answers.
+     */
+    awaitServer: boolean;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -172,7 +179,10 @@ export function loadConfig(env: Env = process.env): Config {
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
     },
     payments: { ledgerFile: env.ORDER_DEMO_LEDGER_FILE?.trim() || undefined },
-    supervisor: { autoRestartSeconds: env.ORDER_DEMO_AUTO_RESTART_SECONDS?.trim() ? seconds(env, 'ORDER_DEMO_AUTO_RESTART_SECONDS') : undefined },
+    supervisor: {
+      autoRestartSeconds: env.ORDER_DEMO_AUTO_RESTART_SECONDS?.trim() ? seconds(env, 'ORDER_DEMO_AUTO_RESTART_SECONDS') : undefined,
+      awaitServer: bool(env, 'ORDER_DEMO_AWAIT_SERVER', false),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

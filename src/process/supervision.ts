@@ -6,7 +6,9 @@
  * - every part says `ready` once it serves (lifecycle.ts);
  * - the orders worker reports what must survive its own restart (`worker-state`: the API key it holds now,
  *   whether the RecoverableFailure fix is deployed), so that a restarted worker resumes as it was;
- * - the console asks for the status of the parts and for the durability drills (kill, start, restart).
+ * - the console asks for the status of the parts and for the durability drills (kill, start, restart);
+ * - a worker started while the launcher's dev server is still starting asks `await-server` before it
+ *   connects; the launcher answers `server-ready` once the server answers (at once if it already does).
  */
 
 export type PartName = 'orders-worker' | 'shipping-worker' | 'web' | 'temporal';
@@ -66,9 +68,10 @@ export interface WorkerState {
 export type ChildMessage =
   | { type: 'ready'; component: string; url?: string }
   | ({ type: 'worker-state' } & WorkerState)
-  | ({ type: 'supervisor-request'; id: number } & SupervisorAction);
+  | ({ type: 'supervisor-request'; id: number } & SupervisorAction)
+  | { type: 'await-server' };
 
-export type SupervisorMessage = { type: 'supervisor-reply'; id: number } & SupervisorReply;
+export type SupervisorMessage = ({ type: 'supervisor-reply'; id: number } & SupervisorReply) | { type: 'server-ready' };
 
 /** True when this process was forked by a supervisor (it has the IPC channel). */
 export function underSupervisor(): boolean {
@@ -78,6 +81,24 @@ export function underSupervisor(): boolean {
 /** Tells the supervisor what a restart of this worker must keep. No-op without a supervisor. */
 export function reportWorkerState(state: WorkerState): void {
   if (underSupervisor()) process.send!({ type: 'worker-state', ...state } satisfies ChildMessage);
+}
+
+/**
+ * Resolves once the launcher says its Temporal server answers; at once without a launcher. The launcher
+ * starts the parts while its dev server starts (they load their code meanwhile), so a worker waits here
+ * rather than fail its first connection.
+ */
+export function serverReady(): Promise<void> {
+  if (!underSupervisor()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onMessage = (msg: SupervisorMessage): void => {
+      if (msg?.type !== 'server-ready') return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send!({ type: 'await-server' } satisfies ChildMessage);
+  });
 }
 
 /** The console's side: ask the supervisor something. */
