@@ -22,6 +22,8 @@ export interface WorkerAtPace {
   maxActivities: number;
   /** The worker process's CPU time (all threads) over the run, per order, ms. */
   cpuMsPerOrder: number;
+  /** The dev server's, likewise: on two cores the worker and the server share the CPU. */
+  serverCpuMsPerOrder: number | undefined;
   /** VmRSS of the freshly started worker, settled, before the orders. */
   idleRssMb: number | undefined;
   /** VmHWM over the run. */
@@ -40,10 +42,13 @@ export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeSc
   await sleep(SETTLE_MS);
   const idleRssMb = statusMb(pid, 'VmRSS');
   resetPeakMemory(pid);
+  const serverPid = ls.serverPid();
   const cpuBefore = cpuMs(pid);
+  const serverBefore = serverPid === undefined ? undefined : cpuMs(serverPid);
   const handles = await startOrders(ls.client, ls.config.taskQueue, orders, { timeScale, humanWaitSeconds: 1 }, ['HappyPath']);
   await ls.client.connection.withDeadline(Date.now() + 300_000, () => Promise.all(handles.map((o) => o.handle.result())));
   const cpuMsPerOrder = (cpuMs(pid) - cpuBefore) / orders;
+  const serverCpuMsPerOrder = serverPid === undefined || serverBefore === undefined ? undefined : (cpuMs(serverPid) - serverBefore) / orders;
   const peakRssMb = statusMb(pid, 'VmHWM');
   const figures = await Promise.all(
     handles.map(async (o) => orderFigures(JSON.parse(historyToJSON(await o.handle.fetchHistory())) as JsonHistory)),
@@ -55,6 +60,7 @@ export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeSc
     workflowTaskMs: mean(figures.flatMap((f) => f.workflowTaskMs)),
     maxActivities: maxConcurrent(figures.flatMap((f) => f.activityRuns)),
     cpuMsPerOrder,
+    serverCpuMsPerOrder,
     idleRssMb,
     peakRssMb,
   };

@@ -68,6 +68,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // that slowdown off (measured: each attempt then lasts exactly the task timeout).
     '--dynamic-config-value',
     'history.workflowTaskRetryMaxInterval="1s"',
+    // An activity scheduled by a workflow task goes back to the worker with that task's answer when the worker
+    // has a free slot, instead of through the server's matching and an activity poll: less work for the
+    // server (two shared cores) and one round trip less per activity.
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     ...options.namespaces.flatMap((ns) => ['--namespace', ns]),
     ...Object.entries(options.searchAttributes).flatMap(([key, type]) => ['--search-attribute', `${key}=${type}`]),
   ];
