@@ -59,10 +59,18 @@ export function installedVersions(root = ROOT): string[] {
   });
 }
 
+/**
+ * The bundles' source maps: line-only, without the sources' text. A failure's stack trace still names the
+ * TypeScript file and line (all the console's "what threw, where" reads), and the bundle is 0.66 MB instead
+ * of 1.76 MB: each Worker keeps a parsed copy of its map (about 14 MB less each, and the SDK looks every frame
+ * of every workflow promise up in it) and compiles the bundle twice at creation (half the time).
+ */
+const DEVTOOL = 'inline-nosources-cheap-module-source-map';
+
 /** A digest of everything that goes into the bundles: a new value means new workflow code. */
 export function workflowCodeVersion(root = ROOT, packages: string[] = installedVersions(root)): string {
   const hash = createHash('sha256');
-  hash.update(packages.join('\n')).update('\0');
+  hash.update(DEVTOOL).update('\0').update(packages.join('\n')).update('\0');
   const files = [
     ...SOURCE_DIRS.flatMap((dir) =>
       readdirSync(path.join(root, dir))
@@ -99,7 +107,11 @@ export function bundleFromSource(logger: Logger, cacheDir = BUNDLE_CACHE_DIR): B
     }
     // Loaded only now: webpack's compiler stays out of a process that finds its bundles cached.
     const [{ bundleWorkflowCode }, { sdkLogger }] = await Promise.all([import('@temporalio/worker'), import('./runtime.js')]);
-    const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(entry), logger: quiet(sdkLogger(logger)) });
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: workflowsPath(entry),
+      logger: quiet(sdkLogger(logger)),
+      webpackConfigHook: (webpackConfig) => ({ ...webpackConfig, devtool: DEVTOOL }),
+    });
     saveBundle(cacheDir, entry, version, bundle.code, logger);
     return bundle;
   };
