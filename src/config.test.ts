@@ -30,6 +30,15 @@ describe('loadConfig', () => {
     expect(config.nexus.handler).toMatchObject({ namespace: 'shipping-ns', apiKey: 'other-key' });
   });
 
+  it('sizes the workers for activities that only wait, workflow code on the main thread', () => {
+    expect(loadConfig({}).worker.tuning).toEqual({ activitySlots: 1000, workflowTaskSlots: 10, workflowThread: 'main' });
+    const tuned = loadConfig({ WORKER_ACTIVITY_SLOTS: '200', WORKER_WORKFLOW_TASK_SLOTS: '40', WORKER_WORKFLOW_THREAD: 'thread' }).worker.tuning;
+    expect(tuned).toEqual({ activitySlots: 200, workflowTaskSlots: 40, workflowThread: 'thread' });
+    expect(() => loadConfig({ WORKER_ACTIVITY_SLOTS: '1.5' })).toThrow(/WORKER_ACTIVITY_SLOTS/);
+    expect(() => loadConfig({ WORKER_WORKFLOW_TASK_SLOTS: '1' })).toThrow(/WORKER_WORKFLOW_TASK_SLOTS/);
+    expect(() => loadConfig({ WORKER_WORKFLOW_THREAD: 'both' })).toThrow(/WORKER_WORKFLOW_THREAD/);
+  });
+
   it('fails fast with a message naming the variable', () => {
     expect(() => loadConfig({ WEB_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ WEB_PORT: 'eighty' })).toThrow(/WEB_PORT/);

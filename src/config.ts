@@ -66,6 +66,8 @@ export interface Config {
     controlSecret: string | undefined;
     /** Start the worker with the RecoverableFailure bug already fixed (the "deployed fix"). */
     fixedRecoverableFailure: boolean;
+    /** How much work each Temporal Worker takes on at once (src/worker/tuning.ts has why). */
+    tuning: WorkerTuning;
   };
   /**
    * Worker Versioning: the orders worker runs its two codes (bug, fix) as versions of a Worker Deployment and
@@ -100,8 +102,25 @@ export interface Config {
   /** The simulated payment provider's ledger file (charges and refunds, at most once per order); unset: no ledger. */
   payments: { ledgerFile: string | undefined };
   /** `npm start`'s supervisor: a part killed from the console starts again by itself after this delay (unset: only "Start" does). */
-  supervisor: { autoRestartSeconds: number | undefined };
+  supervisor: {
+    autoRestartSeconds: number | undefined;
+    /**
+     * Set by the launcher for the parts it starts while its dev server is still starting: a worker asks the
+     * launcher (over IPC) before it connects, and connects once the server answers.
+     */
+    awaitServer: boolean;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Slots and where workflow code runs, for the orders and the shipping worker (README: Performance). */
+export interface WorkerTuning {
+  /** Activities run at once per Worker (fixed slots): the demo's activities only wait, so many is cheap. */
+  activitySlots: number;
+  /** Workflow tasks one Worker holds at once. */
+  workflowTaskSlots: number;
+  /** 'main': workflow code runs on the process's main thread; 'thread': in a worker thread per Worker (the SDK's default). */
+  workflowThread: 'main' | 'thread';
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -142,6 +161,11 @@ export function loadConfig(env: Env = process.env): Config {
       controlAddress: nonEmpty(env, 'WORKER_CONTROL_ADDRESS', '127.0.0.1:9465'),
       controlSecret: env.WORKER_CONTROL_SECRET || undefined,
       fixedRecoverableFailure: bool(env, 'ORDER_DEMO_FIX_DEPLOYED', false),
+      tuning: {
+        activitySlots: count(env, 'WORKER_ACTIVITY_SLOTS', 1000),
+        workflowTaskSlots: count(env, 'WORKER_WORKFLOW_TASK_SLOTS', 10),
+        workflowThread: oneOf(env, 'WORKER_WORKFLOW_THREAD', ['main', 'thread'] as const, 'main'),
+      },
     },
     versioning: {
       enabled: bool(env, 'ORDER_DEMO_VERSIONING', true),
@@ -165,7 +189,10 @@ export function loadConfig(env: Env = process.env): Config {
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
     },
     payments: { ledgerFile: env.ORDER_DEMO_LEDGER_FILE?.trim() || undefined },
-    supervisor: { autoRestartSeconds: env.ORDER_DEMO_AUTO_RESTART_SECONDS?.trim() ? seconds(env, 'ORDER_DEMO_AUTO_RESTART_SECONDS') : undefined },
+    supervisor: {
+      autoRestartSeconds: env.ORDER_DEMO_AUTO_RESTART_SECONDS?.trim() ? seconds(env, 'ORDER_DEMO_AUTO_RESTART_SECONDS') : undefined,
+      awaitServer: bool(env, 'ORDER_DEMO_AWAIT_SERVER', false),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }
@@ -280,6 +307,15 @@ function timeScale(env: Env, name: string, fallback: number): number {
   if (!(value > 0 && value <= MAX_TIME_SCALE)) {
     throw new ConfigError(`${name} must be a number above 0 and at most ${MAX_TIME_SCALE} (below 1 is faster, above 1 slow motion), got "${raw}".`);
   }
+  return value;
+}
+
+/** A whole number from 2 to 10,000 (the SDK wants at least 2 workflow task slots when it caches workflows). */
+function count(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 2 || value > 10_000) throw new ConfigError(`${name} must be a whole number from 2 to 10000, got "${raw}".`);
   return value;
 }
 

@@ -79,9 +79,10 @@ export function formatReport(report: BenchReport): string {
 
 /**
  * bench-results/latest.json (ignored by git), and docs/bench/latest.json (committed, cited by the README)
- * when every figure of every section was measured: a partial run does not replace a complete one there.
+ * when every figure was measured: a partial run (a section failed, or only some were asked for) does not
+ * replace a complete one there.
  */
-export function writeReport(root: string, report: BenchReport, partial = false): string[] {
+export function writeReport(root: string, report: BenchReport, { partial = false }: { partial?: boolean } = {}): string[] {
   const files = [path.join(root, 'bench-results', 'latest.json')];
   if (report.unmeasured.length === 0 && !partial) files.push(path.join(root, 'docs', 'bench', 'latest.json'));
   for (const file of files) {

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { orderWorkflowId, type Scenario } from '../../src/temporal/contract.js';
 import { checkOrders, DRILL_SCENARIOS, newOrderId, type DrillOrder } from './drill-orders.js';
-import { alive, commandLine, descendants, partPid } from '../../src/process/procs.js';
+import { alive, commandLine, descendants, PART_COMMAND, partPid } from '../../src/process/procs.js';
 import { firstTime, movingAgain, secondsBetween } from './drill-recovery.js';
 import { drillResult, SETTLE_MS, type DrillResult, type Say } from './drill-report.js';
 import { freePortsEnv } from './local-stack.js';
@@ -70,7 +70,7 @@ export async function launcherKillDrill(o: LauncherKillOptions): Promise<DrillRe
     const launcher = first.child.pid!;
     const parts = descendants(launcher);
     for (const pid of parts) everyPid.set(pid, commandLine(pid));
-    const oldWorker = partPid(launcher, 'src/worker/orders.ts');
+    const oldWorker = partPid(launcher, PART_COMMAND['orders-worker']);
     process.kill(launcher, 'SIGKILL');
     const killedAt = Date.now();
     o.say(`  npm start SIGKILLed with ${placed.length} orders in flight (${parts.length} processes under it)`);

@@ -6,14 +6,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { connectionOptions, type Config } from '../../src/config.js';
 import { ensureCli } from '../../src/temporal/cli.js';
 import { claimPort, startDevServer, stopChild, stopLeftoverDevServer, type DevServer } from '../../src/temporal/devserver.js';
-import { provision, provisionTarget } from '../../src/temporal/provision.js';
 import { ORDER_STATUS } from '../../src/temporal/contract.js';
 import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { splitHostPort } from '../../src/process/loopback-api.js';
 import {
   PART_LABELS,
@@ -25,6 +24,7 @@ import {
   type WorkerState,
 } from '../../src/process/supervision.js';
 import { prebuildBundles } from '../../src/worker/bundles.js';
+import { prebuiltEntries } from '../prebuild.mjs';
 import { Supervisor } from './supervisor.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -96,26 +96,40 @@ const STOP_ORDER: PartName[][] = [['web'], ['orders-worker', 'shipping-worker'],
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config, say } = options;
-  // The workers' workflow bundles, built (or found in the cache) while the server starts: the workers then
-  // load them from disk instead of each running webpack.
+  const phases = phaseClock(createLogger({ name: 'launcher', level: config.logLevel }));
+  // Built (or found cached) while the server starts: the workers' workflow bundles, which they then load
+  // from disk instead of each running webpack, and every part's code as plain JavaScript (prebuild.mjs).
   const bundling = prebuildBundles(createLogger({ name: 'launcher', level: config.logLevel }));
   bundling.catch(() => undefined);
+  const compiling = prebuiltEntries({ onBuild: () => say('Compiling the TypeScript sources (once per change)...') });
   const supervisor = new Supervisor({ say, autoRestartSeconds: config.supervisor.autoRestartSeconds, restartOnCrash: options.supervise ?? false });
   let devServer: DevServer | undefined;
   let address: string;
+  let uiUrl = config.temporal.uiUrl;
+  /** Resolves once the server answers; the parts start meanwhile and the workers wait for it to connect. */
+  let serverUp: Promise<void>;
+  /** What else must be done before the demo is ready. */
+  let provisioned: Promise<void>;
   if (config.temporal.external) {
     address = config.temporal.address!;
     say(`Using the Temporal server at ${address} (namespace ${config.temporal.namespace}) from your client configuration.`);
+    // A server we do not run may lack the handler's namespace: provision before any worker connects.
+    provisioned = serverUp = provisionServer(config, address, say);
   } else {
     const dbFile = options.persistent ? path.resolve(ROOT, config.devServer.stateDir, 'dev.db') : undefined;
     const leftover = dbFile ? await stopLeftoverDevServer(dbFile) : undefined;
     if (leftover) say(`Stopped a Temporal dev server left running by an earlier \`npm start\` (pid ${leftover}, same state folder).`);
-    // Fail before building or starting anything if the ports are taken.
-    await claimPort(config.devServer.port, 'Temporal dev server', 'TEMPORAL_DEV_PORT');
+    // Fail before building or starting anything if the ports are taken. Chosen now (a 0 picks a free port),
+    // so that the parts, started while the server starts, know its address.
+    let ports = {
+      port: await claimPort(config.devServer.port, 'Temporal dev server', 'TEMPORAL_DEV_PORT'),
+      uiPort: await claimPort(config.devServer.uiPort, 'Temporal Web UI', 'TEMPORAL_DEV_UI_PORT'),
+    };
     await claimPort(config.web.port, 'web console', 'WEB_PORT');
+    address = `127.0.0.1:${ports.port}`;
+    uiUrl ??= `http://localhost:${ports.uiPort}`;
     const cli = await ensureCli({ root: ROOT, explicitPath: config.devServer.cliPath, say });
     say(`Starting the Temporal dev server (${path.relative(ROOT, cli.path) || cli.path})...`);
-    let ports = { port: config.devServer.port, uiPort: config.devServer.uiPort };
     supervisor.add({
       name: 'temporal',
       start: async () => {
@@ -135,40 +149,39 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
       stop: (child) => stopChild(child),
     });
-    await supervisor.start('temporal');
-    address = devServer!.address;
+    serverUp = supervisor.start('temporal').then(() => phases.mark('dev server answers'));
+    // The handler's namespace and the search attribute come with the dev server; the Nexus endpoint, which
+    // only a NexusOperation order needs, is created while the parts start.
+    provisioned = serverUp.then(() => provisionServer(config, address, say));
   }
-
-  try {
-    await provisionServer(config, address, say);
-  } catch (err) {
-    await supervisor.stopAll(STOP_ORDER);
-    throw err;
-  }
+  serverUp.catch(() => undefined);
+  provisioned.catch(() => undefined);
 
   const adminSecret = config.gateway.adminSecret ?? randomBytes(24).toString('base64url');
   let gateway: RunningGateway | undefined;
   const componentEnv: Record<ComponentName, Record<string, string>> = { 'orders-worker': {}, 'shipping-worker': {}, web: {} };
   // What the orders worker told us of itself (its current key, the fix): a restarted worker resumes as it was.
   const workerState: WorkerState = { fixDeployed: config.worker.fixedRecoverableFailure };
+  const stopEarly = async (err: unknown): Promise<never> => {
+    await supervisor.stopAll(STOP_ORDER);
+    await gateway?.close();
+    throw err;
+  };
   if (config.gateway.enabled) {
-    try {
-      gateway = await startGateway(config, address, adminSecret);
-    } catch (err) {
-      await supervisor.stopAll(STOP_ORDER);
-      throw err;
-    }
+    // It forwards each call as it comes: it may listen before the server does.
+    gateway = await startGateway(config, address, adminSecret).catch(stopEarly);
     // Only the orders worker goes through the gateway: its key is the one an operator rotates.
     workerState.apiKey = gateway.keys.issue('orders-worker').key;
     componentEnv['orders-worker'] = { TEMPORAL_ADDRESS: gateway.gateway.address };
     componentEnv.web = { GATEWAY_ADMIN_ADDRESS: gateway.admin.address, GATEWAY_ADMIN_SECRET: adminSecret };
     say(`API-key gateway on ${gateway.gateway.address}: the orders worker connects through it with its own key.`);
   }
-  const uiUrl = config.temporal.uiUrl ?? devServer?.uiUrl;
   const controlSecret = config.worker.controlSecret ?? randomBytes(24).toString('base64url');
   const childEnv: Record<string, string> = {
-    ...(devServer ? { TEMPORAL_ADDRESS: address } : {}),
+    ...(config.temporal.external ? {} : { TEMPORAL_ADDRESS: address }),
     ...(uiUrl ? { TEMPORAL_UI_URL: uiUrl } : {}),
+    // The workers ask before connecting (the console connects lazily and needs no word).
+    ORDER_DEMO_AWAIT_SERVER: 'true',
     ...options.childEnv,
   };
   // The control secret is for the two ends of the control channel only (the shipping worker has none).
@@ -191,6 +204,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   let presenterLink: string | undefined;
   const onMessage = (name: ComponentName, child: ChildProcess) => (msg: ChildMessage) => {
+    const reply = (message: SupervisorMessage): void => {
+      if (child.connected) child.send(message);
+    };
     if (name === 'web' && ((msg?.type === 'ready' && msg.signInUrl) || msg?.type === 'presenter-link')) {
       const url = msg.type === 'ready' ? msg.signInUrl! : msg.url;
       if (presenterLink === undefined) presenterLink = url;
@@ -198,19 +214,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     } else if (msg?.type === 'worker-state' && name === 'orders-worker') {
       if (msg.apiKey) workerState.apiKey = msg.apiKey;
       if (msg.fixDeployed !== undefined) workerState.fixDeployed = msg.fixDeployed;
+    } else if (msg?.type === 'await-server') {
+      // A server that never came up ends the launcher's start, which stops this part.
+      serverUp.then(() => reply({ type: 'server-ready' }), () => undefined);
     } else if (msg?.type === 'supervisor-request') {
-      void answer(supervisor, msg).then((reply) => {
-        if (child.connected) child.send({ type: 'supervisor-reply', id: msg.id, ...reply } satisfies SupervisorMessage);
-      });
+      void answer(supervisor, msg).then((r) => reply({ type: 'supervisor-reply', id: msg.id, ...r }));
     }
   };
+  const built = await compiling;
   for (const name of ['orders-worker', 'shipping-worker', 'web'] as const) {
     supervisor.add({
       name,
       start: async () => {
-        const child = fork(path.join(ROOT, ENTRY_POINTS[name]), [], {
+        // Plain JavaScript when it could be built (prebuild.mjs), else the TypeScript through tsx.
+        const child = fork(built?.[name] ?? path.join(ROOT, ENTRY_POINTS[name]), [], {
           cwd: ROOT,
-          execArgv: ['--import', 'tsx'],
+          execArgv: built ? [] : ['--import', 'tsx'],
           env: envOf(name),
           // Its own process group: the terminal's Ctrl-C reaches only the launcher, which then stops each
           // part once, in order (a second signal would cut a worker's drain short).
@@ -219,6 +238,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         });
         child.on('message', onMessage(name, child));
         await waitForReady(name, child);
+        phases.mark(`${name} ready`);
         return child;
       },
       stop: (child) => stopChild(child),
@@ -235,13 +255,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    await bundling;
     say('Starting the workers and the web console...');
-    await Promise.all((['orders-worker', 'shipping-worker', 'web'] as const).map((name) => supervisor.start(name)));
+    // All at once, while the server starts: each part spends its first second loading its code. The
+    // workers wait for their bundles (a first start of new workflow code builds them once, here).
+    const web = supervisor.start('web');
+    const workers = bundling.then(() => Promise.all((['orders-worker', 'shipping-worker'] as const).map((name) => supervisor.start(name))));
+    await Promise.all([web, workers, serverUp, provisioned]);
   } catch (err) {
     await stop();
     throw err;
   }
+  phases.mark('ready');
   const newPresenterLink = (): boolean => {
     const web = supervisor.child('web');
     if (!web?.connected) return false;
@@ -255,6 +279,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     newPresenterLink,
   };
+}
+
+/** Debug lines with the time since the launcher started each phase (LOG_LEVEL=debug shows where start-up time goes). */
+function phaseClock(logger: Logger): { mark(phase: string): void } {
+  const started = performance.now();
+  return { mark: (phase) => logger.debug('Start-up phase done', { phase, ms: Math.round(performance.now() - started) }) };
 }
 
 /** What the console may ask of the supervisor: the durability drills a presenter runs from the browser. */
@@ -281,6 +311,8 @@ async function answer(supervisor: Supervisor, request: SupervisorAction): Promis
 }
 
 async function provisionServer(config: Config, address: string, say: (line: string) => void): Promise<void> {
+  // Loaded now, while the server and the parts start: the launcher's own start-up does without the client.
+  const [{ Connection }, { provision, provisionTarget }] = await Promise.all([import('@temporalio/client'), import('../../src/temporal/provision.js')]);
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...connectionOptions(config.temporal, address), connectTimeout: 10_000 });

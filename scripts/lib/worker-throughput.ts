@@ -2,9 +2,9 @@
  * Worker throughput: HappyPath orders completed per second with many running at once at a fast pace, and
  * the orders worker's peak memory meanwhile (VmHWM of its process, reset before each run).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { startOrders } from './drill-orders.js';
 import type { LocalStack } from './local-stack.js';
+import { resetPeakMemory, statusMb } from './proc-stats.js';
 
 export interface WorkerRun {
   ordersPerSecond: number;
@@ -20,23 +20,5 @@ export async function measureWorkerThroughput(ls: LocalStack, orders: number, ti
   // Bounded: a worker that stops making progress fails the run instead of hanging the benchmark.
   await ls.client.connection.withDeadline(Date.now() + 180_000, () => Promise.all(handles.map((o) => o.handle.result())));
   const ordersPerSecond = orders / ((Date.now() - started) / 1000);
-  return { ordersPerSecond, peakMemoryMb: peakMemoryMb(pid) };
-}
-
-/** Linux: writing 5 to clear_refs resets the process's peak resident set (VmHWM) to its current size. */
-function resetPeakMemory(pid: number): void {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  } catch {
-    // Not Linux, or not allowed: the figure is then the peak since the worker started.
-  }
-}
-
-function peakMemoryMb(pid: number): number | undefined {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Number(kb) / 1024;
-  } catch {
-    return undefined;
-  }
+  return { ordersPerSecond, peakMemoryMb: statusMb(pid, 'VmHWM') };
 }

@@ -12,7 +12,7 @@ export const ITEMS: readonly Item[] = [
 ];
 
 /** Designed duration of a simulated backend call, before TimeScale. */
-const CALL_MS = 200;
+export const CALL_MS = 200;
 /** APIFailure: the payment API answers from this attempt on. */
 export const API_RECOVERS_ON_ATTEMPT = 5;
 

@@ -4,8 +4,8 @@ import type { ShippingInput } from '../temporal/contract.js';
 import { simulateCall } from './context.js';
 
 /** The contract's 1–4 s carrier call, before TimeScale. */
-const MIN_SHIP_MS = 1_000;
-const MAX_SHIP_MS = 4_000;
+export const MIN_SHIP_MS = 1_000;
+export const MAX_SHIP_MS = 4_000;
 
 export function createShipOrder(random: () => number = Math.random) {
   return async function shipOrder(input: ShippingInput): Promise<void> {

@@ -43,7 +43,17 @@ export function descendants(root: number): number[] {
   return out;
 }
 
-/** The pid of the launcher's part whose command line holds `marker` (e.g. 'src/worker/orders.ts'). */
-export function partPid(launcher: number, marker: string): number | undefined {
-  return descendants(launcher).find((pid) => commandLine(pid).includes(marker));
+/** A part's command line: its TypeScript entry point (run through tsx) or its build (.cache/js/<version>/<part>.mjs). */
+export const PART_COMMAND = {
+  'orders-worker': /src\/worker\/orders\.ts|\/orders-worker\.mjs/,
+  'shipping-worker': /src\/worker\/shipping\.ts|\/shipping-worker\.mjs/,
+  web: /src\/web\/main\.ts|\/web\.mjs/,
+} as const;
+
+/** The pid of the launcher's part whose command line holds `marker` (e.g. PART_COMMAND.web, or 'start-dev'). */
+export function partPid(launcher: number, marker: string | RegExp): number | undefined {
+  return descendants(launcher).find((pid) => {
+    const command = commandLine(pid);
+    return typeof marker === 'string' ? command.includes(marker) : marker.test(command);
+  });
 }

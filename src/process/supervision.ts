@@ -8,7 +8,9 @@
  *   whether the RecoverableFailure fix is deployed), so that a restarted worker resumes as it was;
  * - the console asks for the status of the parts and for the durability drills (kill, start, restart);
  * - the console hands the launcher a one-time presenter sign-in link when it is ready and whenever the
- *   launcher asks (the presenter pressed Enter), for the terminal only.
+ *   launcher asks (the presenter pressed Enter), for the terminal only;
+ * - a worker started while the launcher's dev server is still starting asks `await-server` before it
+ *   connects; the launcher answers `server-ready` once the server answers (at once if it already does).
  */
 
 export type PartName = 'orders-worker' | 'shipping-worker' | 'web' | 'temporal';
@@ -70,12 +72,14 @@ export type ChildMessage =
   | ({ type: 'worker-state' } & WorkerState)
   | ({ type: 'supervisor-request'; id: number } & SupervisorAction)
   /** A new one-time presenter sign-in link, for the launcher to print (never to log). */
-  | { type: 'presenter-link'; url: string };
+  | { type: 'presenter-link'; url: string }
+  | { type: 'await-server' };
 
 export type SupervisorMessage =
   | ({ type: 'supervisor-reply'; id: number } & SupervisorReply)
   /** The presenter pressed Enter in the launcher's terminal: the console answers with a presenter-link. */
-  | { type: 'presenter-link-request' };
+  | { type: 'presenter-link-request' }
+  | { type: 'server-ready' };
 
 /** True when this process was forked by a supervisor (it has the IPC channel). */
 export function underSupervisor(): boolean {
@@ -95,6 +99,24 @@ export function servePresenterLinks(issue: () => string): void {
   if (!underSupervisor()) return;
   process.on('message', (msg: SupervisorMessage) => {
     if (msg?.type === 'presenter-link-request' && underSupervisor()) process.send!({ type: 'presenter-link', url: issue() } satisfies ChildMessage);
+  });
+}
+
+/**
+ * Resolves once the launcher says its Temporal server answers; at once without a launcher. The launcher
+ * starts the parts while its dev server starts (they load their code meanwhile), so a worker waits here
+ * rather than fail its first connection.
+ */
+export function serverReady(): Promise<void> {
+  if (!underSupervisor()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onMessage = (msg: SupervisorMessage): void => {
+      if (msg?.type !== 'server-ready') return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send!({ type: 'await-server' } satisfies ChildMessage);
   });
 }
 

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { workflowCodeVersion } from './bundles.js';
+import { installedVersions, workflowCodeVersion } from './bundles.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const dirs: string[] = [];
@@ -37,5 +38,35 @@ describe('the workflow code version (the bundle cache key)', () => {
     const before = workflowCodeVersion(root);
     writeFileSync(path.join(root, 'src/workflows/new.test.ts'), 'export {};\n');
     expect(workflowCodeVersion(root)).toBe(before);
+  });
+});
+
+describe('the SDK version in the bundle cache key', () => {
+  it('is the installed one, and a different SDK is a different code version', () => {
+    expect(installedVersions(ROOT)).toContain('@temporalio/workflow@1.24.0');
+    const root = copyOfSources();
+    const sdk = ['@temporalio/workflow@1.24.0', '@temporalio/worker@1.24.0'];
+    expect(workflowCodeVersion(root, sdk)).not.toBe(workflowCodeVersion(root, ['@temporalio/workflow@1.24.1', '@temporalio/worker@1.24.1']));
+  });
+});
+
+describe('a worker whose bundles are cached', () => {
+  it('never loads webpack', () => {
+    const cacheDir = mkdtempSync(path.join(tmpdir(), 'bundle-cache-'));
+    dirs.push(cacheDir);
+    // A cached bundle for the current code version (its content does not matter to the provider).
+    writeFileSync(path.join(cacheDir, `orders-${workflowCodeVersion()}.js`), '// cached\n');
+    // In a process of its own: this test process may have bundled (and so loaded webpack) already.
+    const script = `
+      import { createRequire } from 'node:module';
+      import '@temporalio/worker';
+      import { bundleFromSource } from './src/worker/bundles.ts';
+      import { createLogger } from './src/logger.ts';
+      const bundle = await bundleFromSource(createLogger({ name: 't', level: 'error' }), ${JSON.stringify(cacheDir)})('orders');
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((f) => ['webpack.js', 'Compiler.js'].some((name) => f.endsWith('/node_modules/webpack/lib/' + name)));
+      console.log(JSON.stringify({ code: bundle.code, loaded }));
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ code: '// cached\n', loaded: [] });
   });
 });

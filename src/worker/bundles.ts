@@ -7,12 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import type { Logger as SdkLogger } from '@temporalio/common';
 import type { Logger } from '../logger.js';
-import { sdkLogger } from './runtime.js';
 
 export type WorkflowEntry = 'orders' | 'orders-fixed' | 'shipping';
 
@@ -38,15 +38,39 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUNDLE_CACHE_DIR = path.join(ROOT, '.cache', 'workflow-bundles');
 /**
  * What a bundle is made of: the workflow sources and the modules they import (the contract, metric and
- * Nexus names), plus the lockfile for the SDK and webpack versions. Activities are imported for types
- * only, but a change there costs just one rebuild, so they count too.
+ * Nexus names), plus the lockfile; and the versions of the packages actually installed that go into it or
+ * build it (the SDK's workflow runtime, the worker that loads it, webpack): node_modules may not match the
+ * lockfile (an install in progress, a node_modules shared between checkouts). Activities are imported for
+ * types only, but a change there costs just one rebuild, so they count too.
  */
 const SOURCE_DIRS = ['src/workflows', 'src/activities'];
 const SOURCE_FILES = ['src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json'];
+const BUNDLED_PACKAGES = ['@temporalio/workflow', '@temporalio/worker', '@temporalio/common', 'webpack'];
+
+/** "name@version" of each package that shapes a bundle, as installed (resolved from the project). */
+export function installedVersions(root = ROOT): string[] {
+  const require = createRequire(path.join(root, 'package.json'));
+  return BUNDLED_PACKAGES.map((name) => {
+    try {
+      return `${name}@${(JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version}`;
+    } catch {
+      return `${name}@(missing)`;
+    }
+  });
+}
+
+/**
+ * The bundles' source maps: line-only, without the sources' text. A failure's stack trace still names the
+ * TypeScript file and line (all the console's "what threw, where" reads), and the bundle is 0.66 MB instead
+ * of 1.76 MB: each Worker keeps a parsed copy of its map (about 14 MB less each, and the SDK looks every frame
+ * of every workflow promise up in it) and compiles the bundle twice at creation (half the time).
+ */
+const DEVTOOL = 'inline-nosources-cheap-module-source-map';
 
 /** A digest of everything that goes into the bundles: a new value means new workflow code. */
-export function workflowCodeVersion(root = ROOT): string {
+export function workflowCodeVersion(root = ROOT, packages: string[] = installedVersions(root)): string {
   const hash = createHash('sha256');
+  hash.update(DEVTOOL).update('\0').update(packages.join('\n')).update('\0');
   const files = [
     ...SOURCE_DIRS.flatMap((dir) =>
       readdirSync(path.join(root, dir))
@@ -81,7 +105,13 @@ export function bundleFromSource(logger: Logger, cacheDir = BUNDLE_CACHE_DIR): B
     } catch {
       // Not built yet for this version: build it below.
     }
-    const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(entry), logger: quiet(sdkLogger(logger)) });
+    // Loaded only now: webpack's compiler stays out of a process that finds its bundles cached.
+    const [{ bundleWorkflowCode }, { sdkLogger }] = await Promise.all([import('@temporalio/worker'), import('./runtime.js')]);
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: workflowsPath(entry),
+      logger: quiet(sdkLogger(logger)),
+      webpackConfigHook: (webpackConfig) => ({ ...webpackConfig, devtool: DEVTOOL }),
+    });
     saveBundle(cacheDir, entry, version, bundle.code, logger);
     return bundle;
   };

@@ -20,6 +20,7 @@ import { describeDeployment, grpcCode, isUnimplemented } from '../temporal/deplo
 import { bundleFromSource, memoizeBundles, ordersEntry, workflowCodeVersion, type BundleProvider } from './bundles.js';
 import { connectionCheck, failureCause, isCredentialError } from './failures.js';
 import { keepRunning, type WorkerFailure, type WorkerState } from './keep-running.js';
+import { workerTuning } from './tuning.js';
 import { createVersionedOrdersWorker, type VersioningInfo } from './versioned-orders.js';
 
 export interface OrdersWorkerOptions {
@@ -96,6 +97,7 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
       workflowBundle: code,
       activities,
       shutdownGraceTime: '5s',
+      ...workerTuning(config.worker.tuning),
       ...(deployment && { workerDeploymentOptions: deployment }),
       ...options.workerOptions,
       identity,

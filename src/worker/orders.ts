@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     component: 'orders-worker',
     logger,
     logLevel: config.logLevel,
+    awaitServer: config.supervisor.awaitServer,
     metrics: { address: config.worker.metricsAddress, setting: 'WORKER_METRICS_ADDRESS' },
     ops: { address: config.worker.controlAddress, setting: 'WORKER_CONTROL_ADDRESS' },
     connect: async (key) => {

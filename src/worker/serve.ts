@@ -11,6 +11,7 @@ import type { Logger, LogFields, LogLevel } from '../logger.js';
 import { watchPollFailures, type PollFailureWatch } from '../metrics/poll-failures.js';
 import { activityMetrics } from '../metrics/worker.js';
 import { announceReady, onShutdown } from '../process/lifecycle.js';
+import { serverReady } from '../process/supervision.js';
 import type { LoopbackServer } from '../process/loopback-api.js';
 import { startupStage } from './await-key.js';
 import type { ControlHandlers } from './control.js';
@@ -53,6 +54,8 @@ export interface WorkerProcessOptions<W extends RunnableWorker> {
   metrics: { address: string; setting: string };
   /** Where /healthz and /readyz (and the control channel, if any) listen, and the setting that names it. */
   ops: { address: string; setting: string };
+  /** Wait for the launcher's word that its Temporal server answers before connecting (config.supervisor.awaitServer). */
+  awaitServer?: boolean;
   /** Connects with the configured key, or with `apiKey` (one handed over the control channel). */
   connect(apiKey?: string): Promise<NativeConnection>;
   create(connection: NativeConnection, activityHooks: ActivityHooks, pollFailures: PollFailureWatch): Promise<W>;
@@ -106,6 +109,7 @@ export async function runWorkerProcess<W extends RunnableWorker>(options: Worker
       throw new StartupError(`Cannot listen on ${options.ops.address} (${err.code}); pick another address with ${options.ops.setting}.`);
     }));
     let apiKey = control?.initialApiKey;
+    if (options.awaitServer) await serverReady();
     const conn = (connection = await options.connect().catch(async (err: unknown) => {
       if (!control?.awaitKey || !isCredentialError(err)) throw err;
       logger.warn(`The server refuses the worker's API key (${grpcStatusName(err)}): it waits for a new one on its control channel (the console's API key page)`);

@@ -12,9 +12,10 @@ import { shippingServiceHandler } from '../nexus/handler.js';
 import { bundleFromSource } from './bundles.js';
 import { connectionCheck, failureCause } from './failures.js';
 import { keepRunning, type WorkerFailure, type WorkerState } from './keep-running.js';
+import { workerTuning } from './tuning.js';
 
 export interface ShippingWorkerOptions {
-  config: Pick<Config, 'nexus'>;
+  config: Pick<Config, 'nexus' | 'worker'>;
   /** A connection to the handler's server (config.nexus.handler). */
   connection: NativeConnection;
   logger: Logger;
@@ -55,6 +56,7 @@ export async function createShippingWorker(options: ShippingWorkerOptions): Prom
         activities: { [ACTIVITY.shipOrder]: all[ACTIVITY.shipOrder] },
         nexusServices: [shippingServiceHandler],
         shutdownGraceTime: '5s',
+        ...workerTuning(config.worker.tuning),
         ...options.workerOptions,
       });
     },

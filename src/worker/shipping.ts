@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     component: 'shipping-worker',
     logger,
     logLevel: config.logLevel,
+    awaitServer: config.supervisor.awaitServer,
     metrics: { address: config.shippingWorker.metricsAddress, setting: 'SHIPPING_WORKER_METRICS_ADDRESS' },
     ops: { address: config.shippingWorker.healthAddress, setting: 'SHIPPING_WORKER_HEALTH_ADDRESS' },
     // The handler may live on another server; without its own address it shares the orders server.

@@ -56,14 +56,14 @@ export async function createVersionedOrdersWorker(options: VersionedOrdersOption
     useWorkerVersioning: true,
     defaultVersioningBehavior: 'PINNED',
   });
-  const v1 = await options.keep(false, deployment(bugBuildId));
-  let v2: KeptWorker;
-  try {
-    v2 = await options.keep(true, deployment(fixBuildId));
-  } catch (err) {
-    await v1.shutdown();
-    throw err;
+  // Both at once (start-up time); if one cannot be made, the other one must not stay alone on the deployment.
+  const made = await Promise.allSettled([options.keep(false, deployment(bugBuildId)), options.keep(true, deployment(fixBuildId))]);
+  const failed = made.find((m): m is PromiseRejectedResult => m.status === 'rejected');
+  if (failed) {
+    await Promise.all(made.map((m) => (m.status === 'fulfilled' ? m.value.shutdown() : undefined)));
+    throw failed.reason;
   }
+  const [v1, v2] = made.map((m) => (m as PromiseFulfilledResult<KeptWorker>).value) as [KeptWorker, KeptWorker];
   const both = [v1, v2];
   const service = connection.workflowService;
   const describe = (): Promise<DeploymentState | undefined> => describeDeployment(service, namespace, deploymentName);

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { alive, partPid } from '../../src/process/procs.js';
+import { alive, PART_COMMAND, partPid } from '../../src/process/procs.js';
 import { probePort } from '../../src/temporal/devserver.js';
 import { freePortsEnv as freePorts, portsOf } from '../../scripts/lib/local-stack.js';
 import { eventually } from '../support/capture.js';
@@ -52,9 +52,9 @@ function groupAlive(pgid: number): boolean {
 /** The processes the launcher started (its children), by what they run. */
 function partsOf(launcherPid: number): Record<'orders' | 'shipping' | 'web' | 'temporal', number | undefined> {
   return {
-    orders: partPid(launcherPid, 'src/worker/orders.ts'),
-    shipping: partPid(launcherPid, 'src/worker/shipping.ts'),
-    web: partPid(launcherPid, 'src/web/main.ts'),
+    orders: partPid(launcherPid, PART_COMMAND['orders-worker']),
+    shipping: partPid(launcherPid, PART_COMMAND['shipping-worker']),
+    web: partPid(launcherPid, PART_COMMAND.web),
     temporal: partPid(launcherPid, 'start-dev'),
   };
 }
