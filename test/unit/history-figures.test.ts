@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { durationMs, eventTimeMs, maxConcurrent, mean, orderFigures, type JsonHistory } from '../../scripts/lib/history-figures.js';
 
+/** Round 1's recordings: fixed histories whose event times the figures below were read from. */
 const fixture = (name: string): JsonHistory =>
-  JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')) as JsonHistory;
+  JSON.parse(readFileSync(new URL(`../fixtures/histories/round1/${name}.json`, import.meta.url), 'utf8')) as JsonHistory;
 
 describe('history figures', () => {
   it('reads event times to the microsecond and durations in ms', () => {
