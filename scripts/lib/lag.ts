@@ -1,7 +1,9 @@
 /**
- * Progress lag: how long after an order's progress changes its viewers see it. The change happens when the
- * workflow task that set it completes (WorkflowTaskCompleted in the history, server clock); a viewer sees it
- * when the SSE `progress` event with the new percentage arrives (client clock: the same machine's).
+ * Progress lag: how long after the server records what moves an order's progress its viewers see it. Each
+ * step's progress follows its activity's completion (ActivityTaskCompleted in the history, server clock: the
+ * contract sets progress as the activity completes, and the console reads it from the history); 100 % the
+ * workflow's completion. A viewer sees it when the SSE `progress` event with the new percentage arrives
+ * (client clock: the same machine's).
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
@@ -56,24 +58,20 @@ export async function measureProgressLag(ls: LocalStack, orders: number, timeSca
   }
 }
 
-/** When each percentage became true: the WorkflowTaskCompleted that applied it. */
+/** When the server recorded what makes each percentage true. */
 async function progressChanges(handle: WorkflowHandle): Promise<Map<number, number>> {
   const changes = new Map<number, number>();
   const scheduled = new Map<string, string>();
-  let pending: number | undefined;
-  let lastTaskCompleted: number | undefined;
   for (const e of (await handle.fetchHistory()).events ?? []) {
     const at = optionalTsToMs(e.eventTime);
+    if (at === undefined) continue;
     if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
       scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name ?? '');
     } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
-      pending = AFTER_ACTIVITY[scheduled.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)) ?? ''] ?? pending;
-    } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && at !== undefined) {
-      lastTaskCompleted = at;
-      if (pending !== undefined) changes.set(pending, at);
-      pending = undefined;
-    } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED && lastTaskCompleted !== undefined) {
-      changes.set(PROGRESS.completed, lastTaskCompleted);
+      const value = AFTER_ACTIVITY[scheduled.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)) ?? ''];
+      if (value !== undefined) changes.set(value, at);
+    } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) {
+      changes.set(PROGRESS.completed, at);
     }
   }
   return changes;

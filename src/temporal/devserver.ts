@@ -9,6 +9,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { alive, commandLine } from '../process/procs.js';
 
+
+/** Server errors that are part of a normal demo, not news for the presenter. */
+const HARMLESS = /context canceled|Worker Deployment not found/;
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
@@ -102,8 +105,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       if (tail.length > 20) tail.shift();
       // Only real errors reach the presenter; the server's own shutdown chatter (dial warnings) does not.
       // A client that went away mid-poll (a worker killed on purpose) is logged as an error by the server:
-      // noise for the presenter, who just watched it happen.
-      if (!stopping && /level=(ERROR|FATAL)|panic:/.test(line) && !/context canceled/.test(line)) options.onLog?.(line);
+      // noise for the presenter, who just watched it happen. So is the orders worker asking, on a fresh
+      // state, about its Worker Deployment before its first poll creates it.
+      if (!stopping && /level=(ERROR|FATAL)|panic:/.test(line) && !HARMLESS.test(line)) options.onLog?.(line);
     }
   };
   child.stdout?.on('data', collect);

@@ -10,7 +10,8 @@
  *
  * State. The pump (#pump) owns `events` (the run's history so far) and `token` (where its long poll
  * resumes), sets `complete` when the server says the history is whole (the run closed), `dirty` when
- * there is something new and `taskDone` when a workflow task completed, and wakes the refresh loop. The refresh loop (#refresh) clears `dirty`, reads
+ * there is something new, `taskDone` when a workflow task completed and `closed` when the run ended, and
+ * wakes the refresh loop. The refresh loop (#refresh) clears `dirty`, reads
  * what it needs and publishes a view; it holds back a view once (`deferred`, for at most `recheckMs`)
  * when describe() counts events the pump has not brought yet, so a published view never shows a status
  * without the events behind it (a completed order always comes with its result).
@@ -39,7 +40,16 @@ export interface FollowerDeps {
 }
 
 const MAX_BACKOFF_MS = 5000;
-const WORKFLOW_TASK_COMPLETED = proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+const { EventType } = proto.temporal.api.enums.v1;
+const WORKFLOW_TASK_COMPLETED = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+const CLOSE_EVENTS = new Set<number>([
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+]);
 
 /** Follows the order's current run until it ends; see the file comment. */
 export async function followOrder(orderId: string, deps: FollowerDeps, publish: (message: FollowMessage) => void, signal: AbortSignal): Promise<FollowEnd> {
@@ -66,6 +76,11 @@ class RunFollower {
   #complete = false;
   #dirty = false;
   #taskDone = false;
+  #closed = false;
+  /** A query answered since the last view (set by #ask). */
+  #answered = false;
+  #asking: Promise<void> | undefined;
+  #askAgain = false;
   #wake: (() => void) | undefined;
   readonly #memo = newMemo();
   /** Aborted by the outer signal, and when the refresh loop ends (which ends the long poll). */
@@ -109,7 +124,7 @@ class RunFollower {
 
   /** Until the pump brings something, or `ms` pass (forever when undefined), or the follower stops. */
   async #until(ms: number | undefined): Promise<void> {
-    if (this.#dirty || this.#stop.signal.aborted) return;
+    if (this.#dirty || this.#answered || this.#taskDone || this.#stop.signal.aborted) return;
     let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       this.#wake = resolve;
@@ -131,6 +146,8 @@ class RunFollower {
           this.#events.push(...page.events);
           this.#dirty = true;
           this.#taskDone ||= page.events.some((e) => e.eventType === WORKFLOW_TASK_COMPLETED);
+          // A closed run's state is all in its history: a query would only make a worker replay it.
+          this.#closed ||= page.events.some((e) => CLOSE_EVENTS.has(e.eventType ?? 0));
         }
         this.#token = page.nextPageToken;
         if (!page.nextPageToken) this.#complete = this.#dirty = true;
@@ -161,13 +178,20 @@ class RunFollower {
       await this.#until(fresh || deferred || this.#pending(d) ? recheckMs : undefined);
       if (this.#stop.signal.aborted) break;
       const grew: boolean = this.#dirty || carried;
-      const ask = this.#taskDone || fresh || memo.retryLive === true;
-      this.#dirty = carried = this.#taskDone = false;
+      const answered = this.#answered;
+      // A query that could not be asked (no worker yet) is tried again at the next recheck, not at once.
+      const ask = !this.#closed && (this.#taskDone || fresh || (memo.retryLive === true && !answered));
+      this.#dirty = carried = this.#taskDone = this.#answered = false;
       try {
-        // Asked before describe(), and the view waits for the events describe() counts: the history
-        // shown is then at least as new as the answer (75 % always comes with the address wait's timer).
-        if (ask) await askWorker(client, d, memo, logger);
-        const now = await client.describeOrder(this.orderId);
+        let now: OrderDescription | undefined = d;
+        if (fresh) {
+          // The first view comes with the worker's answer, like the page it follows was rendered with.
+          [now] = await Promise.all([client.describeOrder(this.orderId), askWorker(client, d, memo, logger)]);
+        } else {
+          // Later answers arrive on their own (#ask): a slow query never holds back what the history says.
+          if (ask) this.#ask(d);
+          if (grew || deferred || !answered) now = await client.describeOrder(this.orderId);
+        }
         failures = 0;
         if (!now) {
           this.publish({ kind: 'not-found' });
@@ -195,6 +219,21 @@ class RunFollower {
       }
     }
     return 'aborted';
+  }
+
+  /** Asks the worker in the background, one query at a time; an answer wakes the refresh loop to show it. */
+  #ask(d: OrderDescription): void {
+    if (this.#asking) {
+      this.#askAgain = true;
+      return;
+    }
+    this.#asking = askWorker(this.deps.client, d, this.#memo, this.deps.logger).finally(() => {
+      this.#asking = undefined;
+      this.#answered = true;
+      if (this.#askAgain) this.#taskDone = true;
+      this.#askAgain = false;
+      this.#awaken();
+    });
   }
 
   /** Something that changes without a history event: worth a describe() every recheckMs. */

@@ -41,3 +41,18 @@ describe('the human wait, from the history (any worker)', () => {
     expect(buildOrderView(describeOf('HappyPath'), facts('fired'), { progress: 75 }, ctx).addressTimedOut).toBeUndefined();
   });
 });
+
+describe('progress, from the history', () => {
+  const activity = (activityType: string, state: 'completed' | 'started') =>
+    ({ scheduledId: 1, activityId: '1', activityType, args: [], state, attempt: 1, failure: undefined }) as const;
+
+  it('moves as each step\'s activity completes, before the worker is asked (the contract sets it then)', () => {
+    const base = { ...readHistory([]), input: { OrderId: '123456', Address: '1 Original Rd' } };
+    const at = (activities: ReturnType<typeof activity>[]) => buildOrderView(describeOf('HappyPath'), { ...base, activities: [...activities] }, {}, ctx).progress;
+    expect(at([activity('CheckFraud', 'started')])).toBe(0);
+    expect(at([activity('CheckFraud', 'completed')])).toBe(25);
+    expect(at([activity('CheckFraud', 'completed'), activity('PrepareShipment', 'completed'), activity('ChargeCustomer', 'completed')])).toBe(75);
+    // Round 1's code moved progress after each step's timer instead: fired timers still count.
+    expect(buildOrderView(describeOf('HappyPath'), { ...base, timers: [timer(1, 1000, 'fired'), timer(2, 1000, 'fired')] }, {}, ctx).progress).toBe(50);
+  });
+});
