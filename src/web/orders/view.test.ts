@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OrderDescription } from '../../temporal/client.js';
 import type { Scenario } from '../../temporal/contract.js';
 import { readHistory } from './history.js';
-import type { HistoryFacts, TimerRecord } from './history.js';
+import type { ActivityRecord, HistoryFacts, TimerRecord } from './history.js';
 import { buildOrderView } from './view.js';
 
 const ctx = { namespace: 'default', nexusNamespace: 'nexus-demo' };
@@ -43,12 +43,12 @@ describe('the human wait, from the history (any worker)', () => {
 });
 
 describe('progress, from the history', () => {
-  const activity = (activityType: string, state: 'completed' | 'started') =>
-    ({ scheduledId: 1, activityId: '1', activityType, args: [], state, attempt: 1, failure: undefined }) as const;
+  const activity = (activityType: string, state: 'completed' | 'started'): ActivityRecord =>
+    ({ scheduledId: 1, activityId: '1', activityType, args: [], state, attempt: 1, failure: undefined });
 
   it('moves as each step\'s activity completes, before the worker is asked (the contract sets it then)', () => {
     const base = { ...readHistory([]), input: { OrderId: '123456', Address: '1 Original Rd' } };
-    const at = (activities: ReturnType<typeof activity>[]) => buildOrderView(describeOf('HappyPath'), { ...base, activities: [...activities] }, {}, ctx).progress;
+    const at = (activities: ActivityRecord[]) => buildOrderView(describeOf('HappyPath'), { ...base, activities: [...activities] }, {}, ctx).progress;
     expect(at([activity('CheckFraud', 'started')])).toBe(0);
     expect(at([activity('CheckFraud', 'completed')])).toBe(25);
     expect(at([activity('CheckFraud', 'completed'), activity('PrepareShipment', 'completed'), activity('ChargeCustomer', 'completed')])).toBe(75);
