@@ -12,9 +12,9 @@
  * resumes), sets `complete` when the server says the history is whole (the run closed), `dirty` when
  * there is something new, `taskDone` when a workflow task completed and `closed` when the run ended, and
  * wakes the refresh loop. The refresh loop (#refresh) clears `dirty`, reads
- * what it needs and publishes a view; it holds back a view once (`deferred`, for at most `recheckMs`)
- * when describe() counts events the pump has not brought yet, so a published view never shows a status
- * without the events behind it (a completed order always comes with its result).
+ * what it needs and publishes a view; it holds back a view (`deferred`) when describe() counts events the
+ * pump has not brought yet: once, for at most `recheckMs`, for a running order, and until the history is
+ * whole for a closed one, so a completed order always comes with its result.
  * Ends, after publishing the final view, when the run closes; when the order does not exist; when a new
  * run of the order id appears ('new-run': the hub follows that one instead); or when the signal aborts.
  */
@@ -203,7 +203,9 @@ class RunFollower {
           memo.facts = readHistory(this.#events);
           factsOf = this.#events.length;
         }
-        if (this.#events.length < d.historyLength && !this.#complete && !deferred) {
+        // Held back once for a running order (its next events are a moment away); a closed one is never shown
+        // before its history is whole: its ending (the result, the failure) is in the events still to come.
+        if (this.#events.length < d.historyLength && !this.#complete && (!deferred || d.status !== 'RUNNING')) {
           deferred = true;
           continue;
         }
