@@ -9,22 +9,14 @@ import { Hono } from 'hono';
 import type { RouteContext } from '../deps.js';
 import { cancelOrder } from '../orders/actions.js';
 import { isHtmx, renderError, renderPartial, temporalProblem } from '../respond.js';
-import type { HubMessage } from '../sse/hub.js';
-import { orderIdProblem } from '../validate.js';
-import { orderData } from './order-page.js';
+import { orderData, orderToActOn } from './order-page.js';
 
 export function orderCancelRoutes(ctx: RouteContext): Hono {
   return new Hono().post('/orders/:orderId/cancel', async (c) => {
     const orderId = c.req.param('orderId');
-    if (orderIdProblem(orderId)) return renderError(ctx, c, 400, 'Not an order id', 'Order ids are 1 to 12 digits.');
-    let message: HubMessage;
-    try {
-      message = await ctx.hub.current(orderId);
-    } catch (err) {
-      return renderError(ctx, c, 503, 'Order unavailable', `The order could not be cancelled: ${temporalProblem(err)}`);
-    }
-    if (message.kind === 'not-found') return renderError(ctx, c, 404, 'No such order', `There is no order ${orderId}.`);
-    let view = message.view;
+    const found = await orderToActOn(ctx, c, orderId, 'The order could not be cancelled');
+    if (found instanceof Response) return found;
+    let view = found;
     const answer = (ok: boolean, text: string, status: 200 | 409 | 503) => {
       if (isHtmx(c)) return renderPartial(ctx, c, 'cancel-box', { ...orderData(ctx, view), cancelAnswer: { ok, message: text } });
       if (!ok) return renderError(ctx, c, status, 'Not cancelled', text);

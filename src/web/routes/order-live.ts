@@ -10,9 +10,9 @@ import type { RouteContext } from '../deps.js';
 import type { HubMessage } from '../sse/hub.js';
 import { isPresenter } from '../middleware/presenter.js';
 import { changeAddress } from '../orders/actions.js';
-import { isHtmx, renderError, renderPartial, temporalProblem } from '../respond.js';
+import { isHtmx, renderPartial, temporalProblem } from '../respond.js';
 import { field, orderIdProblem } from '../validate.js';
-import { orderData, regionDigest, renderLiveRegions, renderOrderPage } from './order-page.js';
+import { orderData, orderToActOn, regionDigest, renderLiveRegions, renderOrderPage } from './order-page.js';
 import type { AddressFormState } from './order-page.js';
 
 /** Browsers wait this long before reconnecting a dropped stream. */
@@ -32,16 +32,9 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
     })
     .post('/orders/:orderId/address', async (c) => {
       const orderId = c.req.param('orderId');
-      if (orderIdProblem(orderId)) return renderError(ctx, c, 400, 'Not an order id', 'Order ids are 1 to 12 digits.');
+      const view = await orderToActOn(ctx, c, orderId, 'The address could not be sent');
+      if (view instanceof Response) return view;
       const value = field(await c.req.parseBody(), 'address');
-      let message: HubMessage;
-      try {
-        message = await ctx.hub.current(orderId);
-      } catch (err) {
-        return renderError(ctx, c, 503, 'Order unavailable', `The address could not be sent: ${temporalProblem(err)}`);
-      }
-      if (message.kind === 'not-found') return renderError(ctx, c, 404, 'No such order', `There is no order ${orderId}.`);
-      const view = message.view;
       // `retry`: the worker is not taking address changes yet; the value stays in the field to send again.
       const respond = (state: AddressFormState & { answer?: string; retry?: string }) => {
         if (isHtmx(c)) {

@@ -11,9 +11,9 @@ import { FIX_COMMAND, fixStatusOf } from '../orders/fix-status.js';
 import { retryWait, wholeSeconds } from '../orders/view.js';
 import type { OrderView } from '../orders/view.js';
 import { isPresenter } from '../middleware/presenter.js';
-import { renderPage } from '../respond.js';
+import { renderError, renderPage, temporalProblem } from '../respond.js';
 import { scenarioTitle } from '../scenarios.js';
-import { MAX_ADDRESS_LENGTH } from '../validate.js';
+import { MAX_ADDRESS_LENGTH, orderIdProblem } from '../validate.js';
 
 /** The address form's state after a submission: the value kept, and the error or the workflow's answer. */
 export interface AddressFormState {
@@ -73,4 +73,19 @@ export function regionDigest(html: string): string {
 export function renderLiveRegions(ctx: RouteContext, view: OrderView, presenter: boolean): { progress: string; panel: string } {
   const data = { ...orderData(ctx, view), presenter };
   return { progress: ctx.views.partial('order-progress', data), panel: ctx.views.partial('order-panel', data) };
+}
+
+/**
+ * The order a form acts on, or the page to answer with instead: 400 not an order id, 404 no such order,
+ * 503 Temporal did not answer (`failed` says what could not be done, e.g. "The order could not be cancelled").
+ */
+export async function orderToActOn(ctx: RouteContext, c: Context, orderId: string, failed: string): Promise<OrderView | Response> {
+  if (orderIdProblem(orderId)) return renderError(ctx, c, 400, 'Not an order id', 'Order ids are 1 to 12 digits.');
+  try {
+    const message = await ctx.hub.current(orderId);
+    if (message.kind === 'not-found') return renderError(ctx, c, 404, 'No such order', `There is no order ${orderId}.`);
+    return message.view;
+  } catch (err) {
+    return renderError(ctx, c, 503, 'Order unavailable', `${failed}: ${temporalProblem(err)}`);
+  }
 }
