@@ -61,7 +61,13 @@ describe('Show the code (1280×720)', () => {
         return window.scrollY > 0 && top >= -5 && top < window.innerHeight / 2;
       });
     await expect.poll(scrolledTo, { timeout: 5000 }).toBe(true);
-    const [codeBox, historyBox] = await Promise.all([code.boundingBox(), history.boundingBox()]);
+    // Both boxes measured in one go: the scroll may still be moving, and two separate reads would differ by it.
+    const [codeBox, historyBox] = await page.evaluate(() =>
+      ['code-view', 'event-history'].map((id) => {
+        const r = document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }),
+    );
     expect(codeBox!.y + 200).toBeLessThan(PROJECTOR.height);
     expect(Math.abs(codeBox!.y - historyBox!.y)).toBeLessThan(5);
     expect(codeBox!.x + codeBox!.width).toBeLessThanOrEqual(historyBox!.x);
