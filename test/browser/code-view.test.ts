@@ -111,9 +111,13 @@ describe('Show the code (1280×720)', () => {
       await expectText(marked, /^\s*\d+\s+throw new Error\(SIMULATED_BUG_MESSAGE\);\s*$/);
       expect(await marked.count()).toBe(1);
       await expectVisible(page.getByTestId('event-history').locator('tr[data-type="WorkflowTaskFailed"]'));
-      await marked.scrollIntoViewIfNeeded();
-      const box = await marked.boundingBox();
-      expect(box!.y + box!.height).toBeLessThanOrEqual(PROJECTOR.height);
+      // Opening the code starts a smooth scroll that may still be moving: scroll to the line until it stays on screen.
+      const onScreen = async () => {
+        await marked.scrollIntoViewIfNeeded();
+        const box = await marked.boundingBox();
+        return box !== null && box.y >= 0 && box.y + box.height <= PROJECTOR.height;
+      };
+      await expect.poll(onScreen, { timeout: 5000 }).toBe(true);
       expect(errors).toEqual([]);
     } finally {
       await stack.workers.client.workflow.getHandle(orderWorkflowId(orderId)).terminate('test over');
