@@ -99,6 +99,8 @@ export interface Config {
     upstream: string | undefined;
   };
   devServer: { port: number; uiPort: number; stateDir: string; cliPath: string | undefined };
+  /** The shop's carts (src/cart/): each continues as new after this many changes (small, so the room sees it). */
+  cart: { continueEvery: number };
   /** The simulated payment provider's ledger file (charges and refunds, at most once per order); unset: no ledger. */
   payments: { ledgerFile: string | undefined };
   /** `npm start`'s supervisor: a part killed from the console starts again by itself after this delay (unset: only "Start" does). */
@@ -188,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
       stateDir: nonEmpty(env, 'TEMPORAL_DEV_STATE_DIR', '.temporal'),
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
     },
+    cart: { continueEvery: wholeNumber(env, 'ORDER_DEMO_CART_CONTINUE_EVERY', 10, 1, 1000) },
     payments: { ledgerFile: env.ORDER_DEMO_LEDGER_FILE?.trim() || undefined },
     supervisor: {
       autoRestartSeconds: env.ORDER_DEMO_AUTO_RESTART_SECONDS?.trim() ? seconds(env, 'ORDER_DEMO_AUTO_RESTART_SECONDS') : undefined,
@@ -316,6 +319,14 @@ function count(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 2 || value > 10_000) throw new ConfigError(`${name} must be a whole number from 2 to 10000, got "${raw}".`);
+  return value;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
   return value;
 }
 
