@@ -54,7 +54,8 @@ describe('loadConfig', () => {
   });
 
   it('continues carts as new every 10 changes unless told otherwise, and refuses a count that is not one', () => {
-    expect(loadConfig({}).cart.continueEvery).toBe(10);
+    expect(loadConfig({}).cart).toEqual({ continueEvery: 10, roomCustomer: 'room' });
+    expect(() => loadConfig({ ORDER_DEMO_ROOM_CART: 'The Room' })).toThrow(/ORDER_DEMO_ROOM_CART/);
     expect(loadConfig({ ORDER_DEMO_CART_CONTINUE_EVERY: '3' }).cart.continueEvery).toBe(3);
     for (const bad of ['0', '2.5', 'ten', '1001']) expect(() => loadConfig({ ORDER_DEMO_CART_CONTINUE_EVERY: bad })).toThrow(/ORDER_DEMO_CART_CONTINUE_EVERY/);
   });

@@ -9,9 +9,6 @@ import { addressRejection, isOrderId } from '../temporal/contract.js';
 
 export const CART_WORKFLOW_TYPE = 'CartWorkflow';
 
-/** The shared cart of the Shop page, which the audience may add to. */
-export const ROOM_CUSTOMER = 'room';
-
 /** A customer id: lower-case letters, digits and dashes, 1 to 32 (it becomes part of a workflow id and a URL). */
 export const CUSTOMER_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
@@ -35,6 +32,8 @@ export const MAX_QUANTITY = 99;
 export const DEFAULT_CONTINUE_EVERY = 10;
 /** How many checkouts and continue-as-new moments the cart remembers (they travel with it). */
 export const REMEMBERED = 10;
+/** How many applied update ids travel to the next run (more than one run's changes, concurrent ones included). */
+export const REMEMBERED_UPDATES = 200;
 
 export interface CartLine {
   id: number;
@@ -67,6 +66,12 @@ export interface CartCarried {
   run: number;
   runs: RunMark[];
   checkouts: CheckoutResult[];
+  /**
+   * Ids of the updates applied lately. The server may deliver an update completed in the same workflow
+   * task as the continue-as-new to the next run again (temporalio/temporal#6375): the next run recognises
+   * it and answers without applying it twice.
+   */
+  updateIds?: string[];
 }
 
 export interface CartInput {
@@ -77,7 +82,7 @@ export interface CartInput {
   Carried?: CartCarried;
 }
 
-export interface CartView extends CartCarried {
+export interface CartView extends Omit<CartCarried, 'updateIds'> {
   customerId: string;
   changesThisRun: number;
   continueEvery: number;

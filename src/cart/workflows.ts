@@ -4,7 +4,9 @@
  *
  * State, all of it carried across continue-as-new (CartCarried): `items` (one line per catalog item,
  * quantity 1–99), `changes` (accepted updates since the cart began), `run` (1, 2, ...), `runs` (the last
- * continue-as-new moments) and `checkouts` (the last orders it started). Per run only: `changesThisRun`
+ * continue-as-new moments), `checkouts` (the last orders it started) and `updateIds` (the updates applied
+ * lately: the server may hand the next run an update the last one completed, temporalio/temporal#6375, and
+ * it must not be applied twice). Per run only: `changesThisRun`
  * and `checkingOut` (checkouts whose order is being started, by order id).
  * Events: addItem, removeItem, resetCart and checkout updates (each validated first: a rejected update
  * changes nothing and is not in the history); the getCart query reads.
@@ -19,6 +21,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   setHandler,
   setWorkflowOptions,
   startChild,
@@ -30,6 +33,7 @@ import { autoUpgradeWhenVersioned } from '../workflows/versioning.js';
 import {
   MAX_QUANTITY,
   REMEMBERED,
+  REMEMBERED_UPDATES,
   DEFAULT_CONTINUE_EVERY,
   addItemUpdate,
   catalogItem,
@@ -64,9 +68,12 @@ export async function CartWorkflow(input: CartInput): Promise<void> {
   }
   const every = Number.isInteger(input.ContinueEvery) && (input.ContinueEvery as number) >= 1 ? (input.ContinueEvery as number) : DEFAULT_CONTINUE_EVERY;
   const state: CartCarried = input.Carried ?? emptyCart();
+  const applied = new Set(state.updateIds ?? []);
   let changesThisRun = 0;
   const checkingOut = new Map<string, Promise<CheckoutResult>>();
 
+  /** An update this cart already applied (in this run or the last): answered, not applied again. */
+  const isRepeat = (): boolean => applied.has(currentUpdateInfo()?.id ?? '');
   const view = (): CartView => ({
     customerId,
     items: state.items.map((line) => ({ ...line })),
@@ -81,6 +88,8 @@ export async function CartWorkflow(input: CartInput): Promise<void> {
   const changed = (): CartView => {
     state.changes += 1;
     changesThisRun += 1;
+    const id = currentUpdateInfo()?.id;
+    if (id !== undefined) applied.add(id);
     return view();
   };
   const lineOf = (id: number): CartLine | undefined => state.items.find((line) => line.id === id);
@@ -90,6 +99,7 @@ export async function CartWorkflow(input: CartInput): Promise<void> {
   setHandler(
     addItemUpdate,
     ({ itemId, quantity }) => {
+      if (isRepeat()) return view();
       const line = lineOf(itemId);
       if (line) line.quantity += quantity;
       else state.items = sortLines([...state.items, { id: itemId, description: catalogItem(itemId)!.description, quantity }]);
@@ -97,6 +107,7 @@ export async function CartWorkflow(input: CartInput): Promise<void> {
     },
     {
       validator: (add) => {
+        if (isRepeat()) return;
         const problem = itemIdProblem(add?.itemId) ?? quantityProblem(add?.quantity);
         if (problem) reject(problem);
         const has = lineOf(add.itemId)?.quantity ?? 0;
@@ -108,6 +119,7 @@ export async function CartWorkflow(input: CartInput): Promise<void> {
   setHandler(
     removeItemUpdate,
     ({ itemId, quantity }) => {
+      if (isRepeat()) return view();
       const line = lineOf(itemId)!;
       line.quantity -= quantity ?? line.quantity;
       if (line.quantity === 0) state.items = state.items.filter((l) => l !== line);
@@ -115,6 +127,7 @@ export async function CartWorkflow(input: CartInput): Promise<void> {
     },
     {
       validator: (remove) => {
+        if (isRepeat()) return;
         const problem = itemIdProblem(remove?.itemId) ?? (remove.quantity === undefined ? undefined : quantityProblem(remove.quantity));
         if (problem) reject(problem);
         const line = lineOf(remove.itemId);
@@ -125,6 +138,7 @@ export async function CartWorkflow(input: CartInput): Promise<void> {
   );
 
   setHandler(resetCartUpdate, () => {
+    if (isRepeat()) return view();
     state.items = [];
     return changed();
   });
@@ -192,7 +206,8 @@ export async function CartWorkflow(input: CartInput): Promise<void> {
   await condition(allHandlersFinished);
   const reason = changesThisRun >= every ? 'changes' : 'suggested';
   state.runs = [{ run: state.run, changes: state.changes, at: new Date().toISOString(), reason } as const, ...state.runs].slice(0, REMEMBERED);
-  await continueAsNew<typeof CartWorkflow>({ CustomerId: customerId, ContinueEvery: every, Carried: { ...state, run: state.run + 1 } });
+  const updateIds = [...applied].slice(-REMEMBERED_UPDATES);
+  await continueAsNew<typeof CartWorkflow>({ CustomerId: customerId, ContinueEvery: every, Carried: { ...state, run: state.run + 1, updateIds } });
 }
 
 function sortLines(lines: CartLine[]): CartLine[] {

@@ -43,7 +43,7 @@ import { ordersRoutes } from './routes/orders.js';
 import { preflightRoutes } from './routes/preflight.js';
 import { presenterRoutes } from './routes/presenter.js';
 import { workerRoutes } from './routes/worker.js';
-import { AUDIENCE_POSTS, shopRoutes } from './routes/shop.js';
+import { audiencePosts, shopRoutes } from './routes/shop.js';
 import { ProgressHub } from './sse/hub.js';
 
 export type { AppDeps, GatewayKeyAdmin, WorkerControl, WorkerKeyControl } from './deps.js';
@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', pagesOnly(sameOrigin(ctx.access, (c) => renderError(ctx, c, 403, 'Request refused', 'This form must be sent from the console itself.'))));
   app.use('*', presenterRole(ctx.access, ctx.sessions));
   // The one thing the audience may post: an add to the shared room cart (rate-limited by its route).
-  app.use('*', pagesOnly(presenterPosts((c) => renderPresenterOnly(ctx, c), AUDIENCE_POSTS)));
+  app.use('*', pagesOnly(presenterPosts((c) => renderPresenterOnly(ctx, c), audiencePosts(config.cart.roomCustomer))));
   app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => renderError(ctx, c, 413, 'Too large', 'That form was too large.') }));
   app.use('*', pagesOnly(formPosts((c) => renderError(ctx, c, 400, 'That form could not be read', 'The form arrived incomplete or garbled. Go back and send it again.'))));
 

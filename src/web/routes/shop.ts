@@ -15,7 +15,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { streamSSE } from 'hono/streaming';
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { CATALOG, MAX_QUANTITY, ROOM_CUSTOMER, cartWorkflowId, isCustomerId } from '../../cart/api.js';
+import { CATALOG, MAX_QUANTITY, cartWorkflowId, isCustomerId } from '../../cart/api.js';
 import type { CartOutcome } from '../../cart/client.js';
 import type { CartMessage } from '../../cart/live.js';
 import { ROOM_ADDS, type Shop } from '../../cart/shop.js';
@@ -25,8 +25,9 @@ import { isHtmx, renderError, renderPage, renderPartial, temporalProblem } from 
 import { field } from '../validate.js';
 
 /** The audience's one post: an add to the room cart (app.ts lets exactly this through for them). */
-export const ROOM_CART_ADD = `/shop/${ROOM_CUSTOMER}/add`;
-export const AUDIENCE_POSTS: ReadonlySet<string> = new Set([ROOM_CART_ADD]);
+export function audiencePosts(roomCustomer: string): ReadonlySet<string> {
+  return new Set([`/shop/${roomCustomer}/add`]);
+}
 /** Identifies an audience member's browser for the rate limit (not a session: it grants nothing). */
 const VIEWER_COOKIE = 'viewer';
 const KEEPALIVE_MS = 15_000;
@@ -39,9 +40,10 @@ interface Answer {
 }
 
 export function shopRoutes(ctx: RouteContext): Hono {
+  const room = ctx.config.cart.roomCustomer;
   const page = (c: Context, customerId: string) => (isCustomerId(customerId) ? renderShop(ctx, c, customerId) : renderError(ctx, c, 400, 'Not a customer', 'A customer id is 1 to 32 lower-case letters, digits and dashes.'));
   return new Hono()
-    .get('/shop', (c) => page(c, ROOM_CUSTOMER))
+    .get('/shop', (c) => page(c, room))
     .get('/shop/:customerId', (c) => page(c, c.req.param('customerId')))
     .get('/shop/:customerId/events', (c) => {
       const customerId = c.req.param('customerId');
@@ -59,7 +61,7 @@ export function shopRoutes(ctx: RouteContext): Hono {
       const respond = (answer: Answer, status: ContentfulStatusCode) => {
         if (isHtmx(c)) return renderPartial(ctx, c, 'shop-actions', actionsData(ctx, c, customerId, answer));
         if (status >= 400) return renderError(ctx, c, status, answer.ok ? 'Done' : 'Not done', answer.message);
-        return c.redirect(customerId === ROOM_CUSTOMER ? '/shop' : `/shop/${customerId}`, 303);
+        return c.redirect(customerId === room ? '/shop' : `/shop/${customerId}`, 303);
       };
       if (!isPresenter(c)) {
         const limited = limitAudience(shop, c);
@@ -116,7 +118,7 @@ function remoteAddress(c: Context): string {
 function actionsData(ctx: RouteContext, c: Context, customerId: string, answer?: Answer) {
   return {
     customerId,
-    room: customerId === ROOM_CUSTOMER,
+    room: customerId === ctx.config.cart.roomCustomer,
     catalog: CATALOG,
     maxQuantity: MAX_QUANTITY,
     // A fresh order id per render: a double click sends it twice, and Temporal runs that checkout once.
@@ -142,7 +144,7 @@ async function renderShop(ctx: RouteContext, c: Context, customerId: string): Pr
     }
   }
   return renderPage(ctx, c, 'shop', {
-    title: customerId === ROOM_CUSTOMER ? 'Shop: the room cart' : `Shop: ${customerId}'s cart`,
+    title: customerId === ctx.config.cart.roomCustomer ? 'Shop: the room cart' : `Shop: ${customerId}'s cart`,
     nav: 'shop',
     namespace: ctx.client.namespace,
     workflowId: cartWorkflowId(customerId),
