@@ -69,6 +69,8 @@ export interface CartClientDeps {
 
 const HISTORY_ALL_EVENTS = proto.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT;
 const LONG_POLL_DEADLINE_MS = 30_000;
+/** An update waits for the cart's worker (and, across a continue-as-new, for the next run). */
+const UPDATE_DEADLINE_MS = 30_000;
 
 export function createCartClient(deps: CartClientDeps): CartClient {
   const { client, metrics } = deps;
@@ -82,7 +84,8 @@ export function createCartClient(deps: CartClientDeps): CartClient {
   /** An update's outcome: a validator's refusal and a missing cart are answers, anything else is thrown. */
   async function update<T>(method: string, fn: () => Promise<T>): Promise<CartOutcome<T>> {
     try {
-      return { kind: 'ok', value: await call(method, fn, quick * 3) };
+      // Long: an update that outlives its caller's deadline may still be applied, and the caller would not know.
+      return { kind: 'ok', value: await call(method, fn, UPDATE_DEADLINE_MS) };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) return { kind: 'rejected', message: err.cause?.message ?? err.message };
       if (isMissing(err)) return { kind: 'no-cart' };

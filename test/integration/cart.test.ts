@@ -42,7 +42,7 @@ const send = (console: TestConsole, path: string, body: unknown, headers: Record
   console.app.request(path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 const cartOf = async (customerId: string): Promise<CartView> => {
   const res = await web.get(`/api/carts/${customerId}`);
-  expect(res.status).toBe(200);
+  expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as CartView;
 };
 const add = async (customerId: string, itemId: number, quantity = 1) => {
@@ -85,8 +85,10 @@ describe('CartWorkflow', () => {
   it('loses none of 50 concurrent adds from 50 clients, across the runs they cause', async () => {
     const id = customer('fifty');
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => send(web, `/api/carts/${id}/add`, { itemId: [TOP, LEGS, KEYPAD][i % 3], quantity: 1 })));
-    expect(answers.map((r) => r.status)).toEqual(Array(50).fill(200));
-    const cart = await cartOf(id);
+    const refused = await Promise.all(answers.filter((r) => r.status !== 200).map(async (r) => `${r.status} ${await r.text()}`));
+    expect(refused).toEqual([]);
+    // A query may time out on two busy cores: read again.
+    const cart = await waitFor(() => cartOf(id), () => true, 'the cart');
     // None lost, none applied twice (the server may redeliver an update completed with a continue-as-new).
     expect(cart.changes).toBe(50);
     expect(quantities(cart)).toEqual({ [TOP]: 17, [LEGS]: 17, [KEYPAD]: 16 });
