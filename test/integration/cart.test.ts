@@ -5,6 +5,7 @@
  * validators, the API's 4xx answers, and the audience's rate-limited adds to the room cart (and nothing else).
  */
 import { randomBytes } from 'node:crypto';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartWorkflowId, type CartView } from '../../src/cart/api.js';
 import { orderWorkflowId, type OrderResult } from '../../src/temporal/contract.js';
@@ -118,6 +119,8 @@ describe('CartWorkflow', () => {
     expect(result.trackingId).toBeTruthy();
     const started = await order.describe();
     expect(started.type).toBe('OrderWorkflowHappyPath');
+    const input = (await order.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    expect(defaultPayloadConverter.fromPayload(input!)).toMatchObject({ OrderId: orderId, CustomerId: id, CartItems: [{ id: LEGS, quantity: 2 }, { id: KEYPAD, quantity: 1 }] });
     // Sent again later (a retry): the same answer, no second order, no change.
     const again = await send(web, `/api/carts/${id}/checkout`, { orderId });
     expect(again.status).toBe(200);

@@ -31,6 +31,7 @@ export function audiencePosts(roomCustomer: string): ReadonlySet<string> {
 /** Identifies an audience member's browser for the rate limit (not a session: it grants nothing). */
 const VIEWER_COOKIE = 'viewer';
 const KEEPALIVE_MS = 15_000;
+const ACTIONS = ['add', 'remove', 'reset', 'checkout'] as const;
 
 interface Answer {
   ok: boolean;
@@ -42,7 +43,7 @@ interface Answer {
 export function shopRoutes(ctx: RouteContext): Hono {
   const room = ctx.config.cart.roomCustomer;
   const page = (c: Context, customerId: string) => (isCustomerId(customerId) ? renderShop(ctx, c, customerId) : renderError(ctx, c, 400, 'Not a customer', 'A customer id is 1 to 32 lower-case letters, digits and dashes.'));
-  return new Hono()
+  const app = new Hono()
     .get('/shop', (c) => page(c, room))
     .get('/shop/:customerId', (c) => page(c, c.req.param('customerId')))
     .get('/shop/:customerId/events', (c) => {
@@ -51,48 +52,48 @@ export function shopRoutes(ctx: RouteContext): Hono {
       const shop = ctx.shop;
       if (!shop) return c.text('No cart client', 503);
       return streamSSE(c, (stream) => watch(ctx, shop, customerId, stream, isPresenter(c)));
-    })
-    .post('/shop/:customerId/:action{add|remove|reset|checkout}', async (c) => {
-      const customerId = c.req.param('customerId');
-      const action = c.req.param('action');
-      if (!isCustomerId(customerId)) return renderError(ctx, c, 400, 'Not a customer', 'A customer id is 1 to 32 lower-case letters, digits and dashes.');
-      const shop = ctx.shop;
-      if (!shop) return renderError(ctx, c, 503, 'No cart', 'This console has no connection for carts.');
-      const respond = (answer: Answer, status: ContentfulStatusCode) => {
-        if (isHtmx(c)) return renderPartial(ctx, c, 'shop-actions', actionsData(ctx, c, customerId, answer));
-        if (status >= 400) return renderError(ctx, c, status, answer.ok ? 'Done' : 'Not done', answer.message);
-        return c.redirect(customerId === room ? '/shop' : `/shop/${customerId}`, 303);
-      };
-      if (!isPresenter(c)) {
-        const limited = limitAudience(shop, c);
-        if (limited) {
-          c.header('Retry-After', String(limited));
-          return respond({ ok: false, message: `Easy there: ${ROOM_ADDS.perViewer} adds per ${ROOM_ADDS.windowMs / 1000} s each. Try again in ${limited} s.` }, 429);
-        }
-      }
-      const form = await c.req.parseBody();
-      const quantityText = field(form, 'quantity');
-      const itemId = Number(field(form, 'itemId'));
-      const quantity = quantityText === '' ? undefined : Number(quantityText);
-      let outcome: CartOutcome<unknown>;
-      try {
-        if (action === 'add') outcome = await shop.carts.add(customerId, { itemId, quantity: quantity ?? 1 });
-        else if (action === 'remove') outcome = await shop.carts.remove(customerId, quantity === undefined ? { itemId } : { itemId, quantity });
-        else if (action === 'reset') outcome = await shop.carts.reset(customerId);
-        else outcome = await shop.carts.checkout(customerId, { orderId: field(form, 'orderId'), timeScale: ctx.config.web.timeScale });
-      } catch (err) {
-        ctx.logger.warn('Cart change failed', { customerId, action, error: err as Error });
-        return respond({ ok: false, message: `The cart did not answer: ${temporalProblem(err)}` }, 503);
-      }
-      shop.live.nudge(customerId);
-      if (outcome.kind === 'rejected') return respond({ ok: false, message: outcome.message }, 422);
-      if (outcome.kind === 'no-cart') return respond({ ok: false, message: 'There is no cart yet: add an item first.' }, 404);
-      if (action === 'checkout') {
-        const orderId = (outcome.value as { orderId: string }).orderId;
-        return respond({ ok: true, message: `Checked out: order ${orderId} started and the cart is empty.`, orderId }, 200);
-      }
-      return respond({ ok: true, message: ACTION_DONE[action] ?? 'Done.' }, 200);
     });
+  for (const action of ACTIONS) app.post(`/shop/:customerId/${action}`, async (c) => {
+    const customerId = c.req.param('customerId');
+    if (!isCustomerId(customerId)) return renderError(ctx, c, 400, 'Not a customer', 'A customer id is 1 to 32 lower-case letters, digits and dashes.');
+    const shop = ctx.shop;
+    if (!shop) return renderError(ctx, c, 503, 'No cart', 'This console has no connection for carts.');
+    const respond = (answer: Answer, status: ContentfulStatusCode) => {
+      if (isHtmx(c)) return renderPartial(ctx, c, 'shop-actions', actionsData(ctx, c, customerId, answer));
+      if (status >= 400) return renderError(ctx, c, status, answer.ok ? 'Done' : 'Not done', answer.message);
+      return c.redirect(customerId === room ? '/shop' : `/shop/${customerId}`, 303);
+    };
+    if (!isPresenter(c)) {
+      const limited = limitAudience(shop, c);
+      if (limited) {
+        c.header('Retry-After', String(limited));
+        return respond({ ok: false, message: `Easy there: ${ROOM_ADDS.perViewer} adds per ${ROOM_ADDS.windowMs / 1000} s each. Try again in ${limited} s.` }, 429);
+      }
+    }
+    const form = await c.req.parseBody();
+    const quantityText = field(form, 'quantity');
+    const itemId = Number(field(form, 'itemId'));
+    const quantity = quantityText === '' ? undefined : Number(quantityText);
+    let outcome: CartOutcome<unknown>;
+    try {
+      if (action === 'add') outcome = await shop.carts.add(customerId, { itemId, quantity: quantity ?? 1 });
+      else if (action === 'remove') outcome = await shop.carts.remove(customerId, quantity === undefined ? { itemId } : { itemId, quantity });
+      else if (action === 'reset') outcome = await shop.carts.reset(customerId);
+      else outcome = await shop.carts.checkout(customerId, { orderId: field(form, 'orderId'), timeScale: ctx.config.web.timeScale });
+    } catch (err) {
+      ctx.logger.warn('Cart change failed', { customerId, action, error: err as Error });
+      return respond({ ok: false, message: `The cart did not answer: ${temporalProblem(err)}` }, 503);
+    }
+    shop.live.nudge(customerId);
+    if (outcome.kind === 'rejected') return respond({ ok: false, message: outcome.message }, 422);
+    if (outcome.kind === 'no-cart') return respond({ ok: false, message: 'There is no cart yet: add an item first.' }, 404);
+    if (action === 'checkout') {
+      const orderId = (outcome.value as { orderId: string }).orderId;
+      return respond({ ok: true, message: `Checked out: order ${orderId} started and the cart is empty.`, orderId }, 200);
+    }
+    return respond({ ok: true, message: ACTION_DONE[action] ?? 'Done.' }, 200);
+  });
+  return app;
 }
 
 const ACTION_DONE: Record<string, string> = { add: 'Added to the cart.', remove: 'Removed from the cart.', reset: 'The cart is empty.' };
