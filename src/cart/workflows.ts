@@ -9,7 +9,7 @@
  * it must not be applied twice). Per run only: `changesThisRun`
  * and `checkingOut` (checkouts whose order is being started, by order id).
  * Events: addItem, removeItem, resetCart and checkout updates (each validated first: a rejected update
- * changes nothing and is not in the history); the getCart query reads.
+ * changes nothing and records no update event); the getCart query reads.
  * Ends of a run: after `ContinueEvery` changes, or when the server suggests it, the run waits for its
  * running handlers (a checkout starting its order) and continues as new with everything above. The
  * cart never completes by itself.
