@@ -39,6 +39,7 @@ export interface CartHubOptions {
 
 export class CartHub {
   readonly #entries = new Map<string, Entry>();
+  readonly #firstReads = new Map<string, Promise<CartMessage>>();
 
   constructor(private readonly options: CartHubOptions) {}
 
@@ -63,12 +64,19 @@ export class CartHub {
     };
   }
 
-  /** The cart for a first page render: the follower's latest when one runs, else one query. */
+  /** The cart for a first page render: the follower's latest when one runs, else one query shared by concurrent renders. */
   async current(customerId: string): Promise<CartMessage> {
     const last = this.#entries.get(customerId)?.last;
     if (last) return last;
-    const cart = await this.options.carts.get(customerId);
-    return cart ? { kind: 'cart', cart } : { kind: 'none' };
+    let read = this.#firstReads.get(customerId);
+    if (!read) {
+      read = this.options.carts
+        .get(customerId)
+        .then((cart): CartMessage => (cart ? { kind: 'cart', cart } : { kind: 'none' }))
+        .finally(() => this.#firstReads.delete(customerId));
+      this.#firstReads.set(customerId, read);
+    }
+    return read;
   }
 
   /** A change the console made itself: a follower waiting for the cart to exist looks now. */
