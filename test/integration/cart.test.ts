@@ -194,6 +194,19 @@ describe('cart JSON API', () => {
     expect(await reset.json()).toMatchObject({ items: [], changes: 2 });
   });
 
+  it('refuses a checkout whose order id is taken by another order, and keeps the items', async () => {
+    const id = customer('taken');
+    const orderId = newOrderId();
+    expect((await send(web, '/api/orders', { scenario: 'HappyPath', orderId })).status).toBe(201);
+    await add(id, TOP, 2);
+    const refused = await send(web, `/api/carts/${id}/checkout`, { orderId });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toEqual({ error: `Order ${orderId} already exists: check out again with a new order id.` });
+    expect(await cartOf(id)).toMatchObject({ changes: 1, checkouts: [], items: [{ id: TOP, quantity: 2 }] });
+    const other = newOrderId();
+    expect(await (await send(web, `/api/carts/${id}/checkout`, { orderId: other })).json()).toMatchObject({ orderId: other, items: [{ id: TOP, quantity: 2 }] });
+  });
+
   it('is in the OpenAPI document, and takes changes only from the presenter when shared', async () => {
     const doc = (await (await web.get('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
     for (const path of ['/api/carts/{customerId}', '/api/carts/{customerId}/add', '/api/carts/{customerId}/remove', '/api/carts/{customerId}/reset', '/api/carts/{customerId}/checkout']) {
