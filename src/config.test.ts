@@ -53,6 +53,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ ORDER_DEMO_TIME_SCALE: '0.05' }).web.timeScale).toBe(0.05);
   });
 
+  it('continues carts as new every 10 changes unless told otherwise, and refuses a count that is not one', () => {
+    expect(loadConfig({}).cart).toEqual({ continueEvery: 10, roomCustomer: 'room' });
+    expect(() => loadConfig({ ORDER_DEMO_ROOM_CART: 'The Room' })).toThrow(/ORDER_DEMO_ROOM_CART/);
+    expect(loadConfig({ ORDER_DEMO_CART_CONTINUE_EVERY: '3' }).cart.continueEvery).toBe(3);
+    for (const bad of ['0', '2.5', 'ten', '1001']) expect(() => loadConfig({ ORDER_DEMO_CART_CONTINUE_EVERY: bad })).toThrow(/ORDER_DEMO_CART_CONTINUE_EVERY/);
+  });
+
   it('gives each worker process its own metrics and health addresses, and checks the metrics ones', () => {
     const config = loadConfig({});
     expect(config.worker).toMatchObject({ metricsAddress: '127.0.0.1:9464', controlAddress: '127.0.0.1:9465' });

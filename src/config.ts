@@ -99,6 +99,11 @@ export interface Config {
     upstream: string | undefined;
   };
   devServer: { port: number; uiPort: number; stateDir: string; cliPath: string | undefined };
+  /**
+   * The shop's carts (src/cart/): each continues as new after this many changes (small, so the room sees it);
+   * the customer id of the Shop page's shared cart, the one the audience may add to.
+   */
+  cart: { continueEvery: number; roomCustomer: string };
   /** The simulated payment provider's ledger file (charges and refunds, at most once per order); unset: no ledger. */
   payments: { ledgerFile: string | undefined };
   /** `npm start`'s supervisor: a part killed from the console starts again by itself after this delay (unset: only "Start" does). */
@@ -188,6 +193,7 @@ export function loadConfig(env: Env = process.env): Config {
       stateDir: nonEmpty(env, 'TEMPORAL_DEV_STATE_DIR', '.temporal'),
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
     },
+    cart: { continueEvery: wholeNumber(env, 'ORDER_DEMO_CART_CONTINUE_EVERY', 10, 1, 1000), roomCustomer: customerId(env, 'ORDER_DEMO_ROOM_CART', 'room') },
     payments: { ledgerFile: env.ORDER_DEMO_LEDGER_FILE?.trim() || undefined },
     supervisor: {
       autoRestartSeconds: env.ORDER_DEMO_AUTO_RESTART_SECONDS?.trim() ? seconds(env, 'ORDER_DEMO_AUTO_RESTART_SECONDS') : undefined,
@@ -316,6 +322,20 @@ function count(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 2 || value > 10_000) throw new ConfigError(`${name} must be a whole number from 2 to 10000, got "${raw}".`);
+  return value;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  return value;
+}
+
+function customerId(env: Env, name: string, fallback: string): string {
+  const value = nonEmpty(env, name, fallback);
+  if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(value)) throw new ConfigError(`${name} must be 1 to 32 lower-case letters, digits and dashes, got "${value}".`);
   return value;
 }
 

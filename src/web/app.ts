@@ -12,6 +12,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { apiRoutes } from './api/routes.js';
+import { createShop } from '../cart/shop.js';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { scenarioLabel } from '../metrics/console.js';
@@ -42,6 +43,7 @@ import { ordersRoutes } from './routes/orders.js';
 import { preflightRoutes } from './routes/preflight.js';
 import { presenterRoutes } from './routes/presenter.js';
 import { workerRoutes } from './routes/worker.js';
+import { audiencePosts, shopRoutes } from './routes/shop.js';
 import { ProgressHub } from './sse/hub.js';
 
 export type { AppDeps, GatewayKeyAdmin, WorkerControl, WorkerKeyControl } from './deps.js';
@@ -87,6 +89,7 @@ export function createApp(deps: AppDeps): Hono {
     views,
     access: deps.access ?? createAccess(config.web),
     sessions: deps.sessions ?? createSessions({ secret: config.web.sessionSecret, presenterToken: config.web.presenterToken }),
+    shop: deps.carts ? createShop({ carts: deps.carts, logger, continueEvery: config.cart.continueEvery }) : undefined,
   };
 
   const app = new Hono();
@@ -96,7 +99,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', allowedHosts(ctx.access));
   app.use('*', pagesOnly(sameOrigin(ctx.access, (c) => renderError(ctx, c, 403, 'Request refused', 'This form must be sent from the console itself.'))));
   app.use('*', presenterRole(ctx.access, ctx.sessions));
-  app.use('*', pagesOnly(presenterPosts((c) => renderPresenterOnly(ctx, c))));
+  // The one thing the audience may post: an add to the shared room cart (rate-limited by its route).
+  app.use('*', pagesOnly(presenterPosts((c) => renderPresenterOnly(ctx, c), audiencePosts(config.cart.roomCustomer))));
   app.use('*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => renderError(ctx, c, 413, 'Too large', 'That form was too large.') }));
   app.use('*', pagesOnly(formPosts((c) => renderError(ctx, c, 400, 'That form could not be read', 'The form arrived incomplete or garbled. Go back and send it again.'))));
 
@@ -119,6 +123,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', apiKeyRoutes(ctx));
   app.route('/', opsRoutes(ctx));
   app.route('/', presenterRoutes(ctx));
+  app.route('/', shopRoutes(ctx));
 
   app.notFound((c) => {
     const allow = methodsFor(app, c.req.path);

@@ -1,4 +1,6 @@
 /** What createApp needs from the outside world, and what its routes share. */
+import type { CartClient } from '../cart/client.js';
+import type { Shop } from '../cart/shop.js';
 import type { Config } from '../config.js';
 import type { SupervisorClient } from '../process/supervision.js';
 import type { Logger } from '../logger.js';
@@ -72,6 +74,8 @@ export interface AppDeps {
   access?: Access;
   /** Sign-in tokens and sessions (default: from config.web); main.ts shares it to print the sign-in link. */
   sessions?: Sessions;
+  /** The shop's carts (src/cart/client.ts); without it the Shop page and the cart API answer 503. */
+  carts?: CartClient;
 }
 
 /** Everything a route module gets. */
@@ -87,4 +91,5 @@ export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config'
   views: Views;
   access: Access;
   sessions: Sessions;
+  shop: Shop | undefined;
 }

@@ -14,3 +14,5 @@ export { OrderWorkflowRecoverableFailure } from './recoverable-failure.js';
 export { OrderWorkflowNonRecoverableFailure } from './non-recoverable-failure.js';
 export { OrderWorkflowAPIKeyRotation } from './api-key-rotation.js';
 export { ShippingWorkflow } from './shipping.js';
+// Our extension (its own type name): the shop's long-running cart, src/cart/.
+export { CartWorkflow } from '../cart/workflows.js';

@@ -16,6 +16,7 @@ import type { OrderConsoleClient } from '../../src/temporal/client.js';
 import { createWorkerControlClient, type WorkerControlClient } from '../../src/temporal/worker-control-client.js';
 import { startControlServer } from '../../src/worker/control.js';
 import type { OrdersWorkerHandle } from '../../src/worker/orders-worker.js';
+import { createCartClient } from '../../src/cart/client.js';
 import { createApp } from '../../src/web/app.js';
 import type { AppDeps } from '../../src/web/app.js';
 import { testConfig } from '../support/env.js';
@@ -65,6 +66,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     newOrderId: options.newOrderId,
     sessions: options.sessions,
     access: options.access,
+    carts: createCartClient({ client, taskQueue: config.taskQueue, continueEvery: config.cart.continueEvery, metrics, timeoutMs: options.timeoutMs }),
   });
   return {
     app,

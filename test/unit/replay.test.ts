@@ -15,6 +15,7 @@ import { Worker, type ReplayResult } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { isScenario, SCENARIOS, SHIPPING_WORKFLOW_TYPE, SIMULATED_BUG_MESSAGE, workflowTypeOf } from '../../src/temporal/contract.js';
 import { SHIPPING_NOT_CANCELLABLE } from '../../src/workflows/extras.js';
+import { CART_WORKFLOW_TYPE } from '../../src/cart/api.js';
 import type { WorkflowEntry } from '../../src/worker/bundles.js';
 import { testBundles } from '../support/bundles.js';
 import { ensureRuntime, testLogger } from '../support/workers.js';
@@ -69,5 +70,30 @@ describe.each(Object.entries(SETS))('replay of recorded histories (%s)', (set, D
   it('hits the bug again when the RecoverableFailure history meets the unfixed code', async () => {
     const [result] = await replay('orders', ['RecoverableFailure'], DIR);
     expect(result?.error?.message).toContain(SIMULATED_BUG_MESSAGE);
+  });
+});
+
+/**
+ * The cart (our extension, recorded by scripts/record-cart-history.ts): a run that continued as new after
+ * its changes, and the next run, started with the carried state, checking out (a child order). Kept in a
+ * folder of its own: the sets above hold exactly the contract's scenarios.
+ */
+describe('replay of recorded CartWorkflow histories', () => {
+  const DIR = path.join(CURRENT, 'cart');
+  const RUNS = ['CartWorkflow-run1', 'CartWorkflow-run2'] as const;
+  type Event = { eventType: string; workflowExecutionStartedEventAttributes?: { workflowType: { name: string }; input?: unknown } };
+  const eventsOf = (name: string) => (JSON.parse(readFileSync(path.join(DIR, `${name}.json`), 'utf8')) as { events: Event[] }).events;
+
+  it('holds a run that continued as new and the next run, which started an order', () => {
+    const [first, second] = RUNS.map(eventsOf);
+    for (const events of [first!, second!]) expect(events[0]?.workflowExecutionStartedEventAttributes?.workflowType.name).toBe(CART_WORKFLOW_TYPE);
+    expect(first!.at(-1)?.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+    expect(second!.map((e) => e.eventType)).toContain('EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED');
+  });
+
+  it.each(['orders', 'orders-fixed'] as const)('replays both runs against the %s bundle without a determinism error', async (entry) => {
+    const results = await replay(entry, RUNS, DIR);
+    expect(results).toHaveLength(RUNS.length);
+    expect(errorsOf(results)).toEqual([]);
   });
 });

@@ -27,10 +27,14 @@ export function presenterRole(access: Pick<Access, 'guarded'>, sessions: Pick<Se
   };
 }
 
-/** Unsafe methods need the presenter (see OPEN_POSTS). */
-export function presenterPosts(refuse: (c: Context) => Response): MiddlewareHandler {
+/**
+ * Unsafe methods need the presenter (see OPEN_POSTS). `audiencePosts`: exact paths the audience may POST
+ * to as well (the room cart's add, which limits itself per viewer).
+ */
+export function presenterPosts(refuse: (c: Context) => Response, audiencePosts: ReadonlySet<string> = new Set()): MiddlewareHandler {
   return async (c, next) => {
     if (isSafeMethod(c.req.method) || OPEN_POSTS.has(c.req.path) || isPresenter(c)) return next();
+    if (c.req.method === 'POST' && audiencePosts.has(c.req.path)) return next();
     return refuse(c);
   };
 }
