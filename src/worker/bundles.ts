@@ -43,7 +43,7 @@ export const BUNDLE_CACHE_DIR = path.join(ROOT, '.cache', 'workflow-bundles');
  * lockfile (an install in progress, a node_modules shared between checkouts). Activities are imported for
  * types only, but a change there costs just one rebuild, so they count too.
  */
-const SOURCE_DIRS = ['src/workflows', 'src/activities'];
+const SOURCE_DIRS = ['src/workflows', 'src/activities', 'src/fulfilment'];
 const SOURCE_FILES = ['src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json'];
 const BUNDLED_PACKAGES = ['@temporalio/workflow', '@temporalio/worker', '@temporalio/common', 'webpack'];
 
