@@ -16,6 +16,7 @@ import { createConsoleMetrics } from '../metrics/console.js';
 import { createOrderConsoleClient, lazyConnection } from '../temporal/client.js';
 import { createDeploymentControl, deploymentReader } from '../temporal/deployments.js';
 import { createGatewayAdminClient, createWorkerControlClient } from '../temporal/worker-control-client.js';
+import { createFulfilmentClient } from '../fulfilment/client.js';
 import { createApp } from './app.js';
 import { createAccess } from './room/access.js';
 import { createSessions, SIGN_IN_TTL_MS } from './room/sessions.js';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     deployment: config.versioning.enabled ? deploymentReader(client, config) : undefined,
     gatewayAdmin,
     supervisor: supervisorClient(),
+    fulfilment: createFulfilmentClient({ client, config, metrics }),
   });
 
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }) as Server;

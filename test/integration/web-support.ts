@@ -16,6 +16,7 @@ import type { OrderConsoleClient } from '../../src/temporal/client.js';
 import { createWorkerControlClient, type WorkerControlClient } from '../../src/temporal/worker-control-client.js';
 import { startControlServer } from '../../src/worker/control.js';
 import type { OrdersWorkerHandle } from '../../src/worker/orders-worker.js';
+import { createFulfilmentClient } from '../../src/fulfilment/client.js';
 import { createApp } from '../../src/web/app.js';
 import type { AppDeps } from '../../src/web/app.js';
 import { testConfig } from '../support/env.js';
@@ -65,6 +66,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     newOrderId: options.newOrderId,
     sessions: options.sessions,
     access: options.access,
+    fulfilment: createFulfilmentClient({ client, config, metrics, timeoutMs: options.timeoutMs }),
   });
   return {
     app,

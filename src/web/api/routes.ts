@@ -4,6 +4,7 @@
  *   GET  /api/orders/{orderId}            its status, progress, step, result or failure
  *   POST /api/orders/{orderId}/cancel     Temporal's cancellation, refused once it ships
  *   POST /api/orders/{orderId}/address    a new address for an order waiting for one
+ *   ... and the fulfilment (courier) operations of ./courier.ts
  *   GET  /api/openapi.json                the OpenAPI document, generated from ./schemas.ts
  * The same actions as the pages (../orders/actions.ts), the same access rules (./access.ts). Every
  * refusal is a JSON Problem with the right status; a body that fails its schema gets 400 with a
@@ -21,6 +22,7 @@ import { temporalProblem } from '../respond.js';
 import type { HubMessage } from '../sse/hub.js';
 import { temporalUiLinks } from '../temporal-ui.js';
 import { apiAccess } from './access.js';
+import { courierApi } from './courier.js';
 import { AddressAnswer, AddressBody, CancelAnswer, Order, OrderIdParam, PlaceOrderBody, PlacedOrder, Problem } from './schemas.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -119,6 +121,7 @@ export function apiRoutes(ctx: RouteContext): OpenAPIHono {
     }
   });
 
+  courierApi(api, ctx, current);
   api.doc('/api/openapi.json', { openapi: '3.0.3', info: { title: 'Order demo console API', version: '1' } });
   // Malformed JSON and the like: the same Problem shape as every other refusal, never a page or a trace.
   api.onError((err, c) => {

@@ -13,6 +13,8 @@ import {
 import type { OrderResult, Scenario } from '../../temporal/contract.js';
 import type { OrderDescription } from '../../temporal/client.js';
 import type { OrderState } from '../../workflows/extras.js';
+import type { FulfilmentState } from '../../fulfilment/api.js';
+import { fulfilmentOf } from '../../fulfilment/view.js';
 import { isRecord } from './history.js';
 import type { CodeLocation, FailureInfo } from './failures.js';
 import type { HistoryFacts } from './history.js';
@@ -67,6 +69,8 @@ export interface OrderView {
   status: StatusPill;
   /** Whether the presenter may cancel the order now, and if not, why (see cancel.ts). */
   cancel: CancelOption;
+  /** Fulfilment with couriers only: each shipment's state and the amendment (src/fulfilment/view.ts). */
+  fulfilment: FulfilmentState | undefined;
 }
 
 export interface StuckView {
@@ -142,6 +146,7 @@ export function buildOrderView(
     closedAt: d.closeTime,
     status: statusPill({ phase, stuck, waitingForWorker, awaitingAddress, compensations, steps }),
     cancel: cancelOption({ terminal: !running, cancelRequested: facts.cancelRequested, cancellable: live.state?.cancellable, steps }),
+    fulfilment: fulfilmentOf(d.workflowType, facts, live, running),
   };
 }
 
