@@ -113,6 +113,8 @@ describe('Courier page and order page', () => {
     expect(await page.text()).not.toContain('data-testid="dispatch-');
     const post = await shared.post(`/orders/123456/shipments/${TOP}/dispatch`, {}, { host: 'demo.example:3000', origin: 'http://demo.example:3000' });
     expect(post.status).toBe(403);
+    const viaApi = await shared.app.request('/api/orders/123456/confirm', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', host: 'demo.example:3000' } });
+    expect(viaApi.status).toBe(403);
   });
 });
 
