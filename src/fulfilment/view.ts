@@ -6,11 +6,13 @@
 import type { HistoryFacts } from '../web/orders/history.js';
 import { ORDER_ITEMS } from '../web/orders/steps.js';
 import type { OrderState } from '../workflows/extras.js';
+import type { StatusPill } from '../web/orders/wording.js';
 import {
   amendOrderUpdate,
   confirmAmendmentUpdate,
   deliverShipmentUpdate,
   dispatchShipmentUpdate,
+  FULFILMENT_FAILURE,
   FULFILMENT_WORKFLOW_TYPE,
   type AmendRequest,
   type FulfilmentState,
@@ -63,6 +65,30 @@ function fromHistory(facts: HistoryFacts, running: boolean): FulfilmentState {
   const phase: FulfilmentState['phase'] =
     delivered ? 'delivered' : started ? 'shipping' : running ? 'preparing' : facts.close?.kind === 'completed' ? 'delivered' : 'cancelled';
   return { phase, shipments, amendment, amendable: false, cancelledBecause: null };
+}
+
+/** "What just happened" on a fulfilment order's outcome; undefined for any other order or ending. */
+export function fulfilmentHappened(v: { workflowType: string; phase: string; failure?: { rootType: string | undefined } }): string | undefined {
+  if (!isFulfilment(v.workflowType)) return undefined;
+  if (v.phase === 'completed') {
+    return 'Updates with validators: each dispatch and delivery was an update the workflow checked before accepting it, and the order waited for people for as long as they took, holding no worker.';
+  }
+  if (v.phase === 'failed' && v.failure?.rootType === FULFILMENT_FAILURE.notConfirmed) {
+    return 'Durable timers and the saga: nobody confirmed the amended order in time, so its timer fired and the workflow refunded the charge and released the preparation by itself.';
+  }
+  return undefined;
+}
+
+/** The status pill of a running fulfilment order says who it waits for (the generic pill would say "Running"). */
+export function fulfilmentPill(pill: StatusPill, f: FulfilmentState | undefined): StatusPill {
+  if (!f || pill.kind !== 'running') return pill;
+  if (f.phase === 'awaiting-courier') {
+    return f.amendment?.state === 'awaiting-confirmation'
+      ? { kind: 'waiting-for-you', label: 'Waiting for confirmation', tone: 'attention' }
+      : { kind: 'waiting-for-you', label: 'Waiting for a courier', tone: 'attention' };
+  }
+  if (f.phase === 'shipping') return { ...pill, label: 'With the couriers' };
+  return pill;
 }
 
 /** The board's one line per order: its shipments still to move, and whether couriers may take them now. */

@@ -14,7 +14,7 @@ import type { OrderResult, Scenario } from '../../temporal/contract.js';
 import type { OrderDescription } from '../../temporal/client.js';
 import type { OrderState } from '../../workflows/extras.js';
 import type { FulfilmentState } from '../../fulfilment/api.js';
-import { fulfilmentOf } from '../../fulfilment/view.js';
+import { fulfilmentOf, fulfilmentPill } from '../../fulfilment/view.js';
 import { isRecord } from './history.js';
 import type { CodeLocation, FailureInfo } from './failures.js';
 import type { HistoryFacts } from './history.js';
@@ -118,6 +118,7 @@ export function buildOrderView(
   const stuck = running && (facts.taskFailure || (wft && wft.attempt > 1)) ? stuckView(d, facts) : undefined;
   const compensations = compensationSteps(facts, d);
   const awaitingAddress = running && !stuck ? awaiting(d, facts, live, steps, addressChanges, progress) : undefined;
+  const fulfilment = fulfilmentOf(d.workflowType, facts, live, running);
   const waitingForWorker = running && !!wft && !wft.started && wft.scheduledAt !== undefined && now - wft.scheduledAt > NO_WORKER_AFTER_MS;
   return {
     orderId: d.orderId,
@@ -144,9 +145,9 @@ export function buildOrderView(
     terminatedReason: close?.kind === 'terminated' ? close.reason : undefined,
     startedAt: d.startTime,
     closedAt: d.closeTime,
-    status: statusPill({ phase, stuck, waitingForWorker, awaitingAddress, compensations, steps }),
+    status: fulfilmentPill(statusPill({ phase, stuck, waitingForWorker, awaitingAddress, compensations, steps }), fulfilment),
     cancel: cancelOption({ terminal: !running, cancelRequested: facts.cancelRequested, cancellable: live.state?.cancellable, steps }),
-    fulfilment: fulfilmentOf(d.workflowType, facts, live, running),
+    fulfilment,
   };
 }
 
