@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULFILMENT_WORKFLOW_TYPE } from '../../src/fulfilment/api.js';
 import { testConfig } from '../support/env.js';
 import { newOrderId, startTestWorkers, waitFor } from '../support/workers.js';
 import type { TestWorkers } from '../support/workers.js';
@@ -105,6 +106,22 @@ describe('Courier page and order page', () => {
     expect(twice.status).toBe(409);
     expect((await shipments(orderId)).shipments.find((s) => s.item.id === LEGS)?.item.quantity).toBe(3);
     await workers.client.workflow.getHandle(`order-${orderId}`).terminate('test over');
+  });
+
+  it('shows an order cancelled by its confirmation timer as failed, with what was undone and why', async () => {
+    const orderId = newOrderId();
+    const handle = await workers.client.workflow.start(FULFILMENT_WORKFLOW_TYPE, {
+      taskQueue: workers.config.taskQueue,
+      workflowId: `order-${orderId}`,
+      args: [{ OrderId: orderId, Address: '9 Courier Court', TimeScale: 0.05, HumanWaitSeconds: 0.5 }],
+    });
+    await waitFor(() => shipments(orderId), (s) => s.phase === 'awaiting-courier', 'the order to wait for couriers');
+    expect((await api(`/api/orders/${orderId}/amend`, { items: [{ id: KEYPAD, quantity: 2 }] })).status).toBe(200);
+    await handle.result().catch(() => undefined);
+    const html = await waitFor(async () => (await web.get(`/orders/${orderId}`)).text(), (t) => t.includes('data-outcome="failed"'), 'the failed outcome');
+    expect(testid(html, 'failure-message')).toMatch(/^The workflow failed: Cancelled automatically: The amended order was not confirmed within 1 s/);
+    expect(testid(html, 'compensations-summary')).toMatch(/^Undo charge.*Undone.*Undo ship.*Undone/);
+    expect(testid(html, 'what-happened')).toMatch(/Durable timers and the saga/);
   });
 
   it('shows the audience the board read-only and refuses its posts', async () => {
