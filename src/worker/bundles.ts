@@ -6,7 +6,7 @@
  * the workers (prebuildBundles), so even the first start of a new version bundles once, not once per worker.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,8 @@ export function workflowCodeVersion(root = ROOT, packages: string[] = installedV
   hash.update(DEVTOOL).update('\0').update(packages.join('\n')).update('\0');
   const files = [
     ...SOURCE_DIRS.flatMap((dir) =>
-      readdirSync(path.join(root, dir))
+      // A checkout without one of the folders (a test's copy) simply has none of its files.
+      (existsSync(path.join(root, dir)) ? readdirSync(path.join(root, dir)) : [])
         .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
         .map((name) => `${dir}/${name}`),
     ),
