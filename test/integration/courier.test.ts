@@ -108,6 +108,15 @@ describe('Courier page and order page', () => {
     await workers.client.workflow.getHandle(`order-${orderId}`).terminate('test over');
   });
 
+  it('cancels from the order page before the first dispatch: Canceled, the charge and the preparation undone', async () => {
+    const orderId = await placeAndCharge();
+    const cancelled = await web.post(`/orders/${orderId}/cancel`, {});
+    expect(cancelled.status).toBe(303);
+    const html = await waitFor(async () => (await web.get(`/orders/${orderId}`)).text(), (t) => t.includes('data-outcome="cancelled"'), 'the cancelled outcome');
+    expect(testid(html, 'compensations-summary')).toMatch(/^Undo charge.*Undone.*Undo ship.*Undone/);
+    expect((await workers.client.workflow.getHandle(`order-${orderId}`).describe()).status.name).toBe('CANCELLED');
+  });
+
   it('shows an order cancelled by its confirmation timer as failed, with what was undone and why', async () => {
     const orderId = newOrderId();
     const handle = await workers.client.workflow.start(FULFILMENT_WORKFLOW_TYPE, {
