@@ -13,7 +13,7 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 function copyOfSources(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'bundle-version-'));
   dirs.push(root);
-  for (const dir of ['src/workflows', 'src/activities']) cpSync(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
+  for (const dir of ['src/workflows', 'src/activities', 'src/fulfilment']) cpSync(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
   for (const file of ['src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json']) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     cpSync(path.join(ROOT, file), path.join(root, file));
@@ -26,7 +26,7 @@ describe('the workflow code version (the bundle cache key)', () => {
     const root = copyOfSources();
     const before = workflowCodeVersion(root);
     expect(workflowCodeVersion(root)).toBe(before);
-    for (const file of ['src/workflows/order-flow.ts', 'src/temporal/contract.ts', 'package-lock.json']) {
+    for (const file of ['src/workflows/order-flow.ts', 'src/fulfilment/workflows.ts', 'src/temporal/contract.ts', 'package-lock.json']) {
       const copy = copyOfSources();
       writeFileSync(path.join(copy, file), '// changed\n', { flag: 'a' });
       expect(workflowCodeVersion(copy), file).not.toBe(before);
