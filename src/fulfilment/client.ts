@@ -19,7 +19,8 @@ import {
   type QuantityChange,
 } from './api.js';
 
-export type UpdateAnswer = { accepted: true; message: string } | { accepted: false; message: string };
+/** `result`: what the workflow's handler returned (the shipment, or the amendment), when it took the update. */
+export type UpdateAnswer = { accepted: true; message: string; result?: unknown } | { accepted: false; message: string };
 
 export interface FulfilmentClient {
   /** Starts the order unless its id was ever used (`started: false`: that order already exists). */
@@ -52,8 +53,8 @@ export function createFulfilmentClient(deps: FulfilmentClientDeps): FulfilmentCl
   /** An update's answer: the workflow's words when it took it or its validator refused it. */
   const update = async (orderId: string, done: string, run: () => Promise<unknown>): Promise<UpdateAnswer> => {
     try {
-      await call('updateWorkflow', run, quick * 3);
-      return { accepted: true, message: done };
+      const result = await call('updateWorkflow', run, quick * 3);
+      return { accepted: true, message: done, result };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) return { accepted: false, message: err.cause?.message ?? err.message };
       // An update sent to an order that has ended: a person's answer, not a server problem.

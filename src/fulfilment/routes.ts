@@ -19,7 +19,7 @@ import { isHtmx, renderError, renderPage, renderPartial, temporalProblem } from 
 import { renderHome } from '../web/routes/home.js';
 import { orderData, orderToActOn, regionDigest } from '../web/routes/order-page.js';
 import { addressProblem, field, orderIdProblem, slowdownOf } from '../web/validate.js';
-import { MAX_QUANTITY, MIN_QUANTITY, SHIPMENT_WORDS, type QuantityChange } from './api.js';
+import { MAX_QUANTITY, MIN_QUANTITY, SHIPMENT_WORDS, type Amendment, type QuantityChange } from './api.js';
 import { CourierBoard, type BoardSnapshot } from './board.js';
 import type { FulfilmentClient, UpdateAnswer } from './client.js';
 
@@ -162,10 +162,30 @@ async function fulfilmentOrder(
 
 /** The order's fulfilment box with the form's state (htmx), or back to the order / a page with the status. */
 function customer(ctx: RouteContext, c: Context, view: OrderView, form: AmendFormState, status: 200 | 409 | 422 | 503): Response {
-  if (isHtmx(c)) return renderPartial(ctx, c, 'fulfilment-box', { ...orderData(ctx, view), amendForm: form });
+  if (isHtmx(c)) return renderPartial(ctx, c, 'fulfilment-box', { ...orderData(ctx, withAnswer(view, form.answer)), amendForm: form });
   if (status === 200) return c.redirect(`/orders/${view.orderId}`, 303);
   const message = form.answer?.message ?? Object.values(form.errors ?? {}).join(' ');
   return renderError(ctx, c, status, status === 422 ? 'Check the quantities' : 'Not done', message);
+}
+
+/**
+ * The view as the workflow's answer leaves it: the box swapped in after an accepted amend or confirm shows
+ * the new amendment at once, not the state from before it (the live panel follows a moment later anyway).
+ */
+function withAnswer(view: OrderView, answer: UpdateAnswer | undefined): OrderView {
+  const f = view.fulfilment;
+  if (!f || !answer?.accepted || !isAmendment(answer.result)) return view;
+  const amendment = answer.result;
+  const confirmed = amendment.state === 'confirmed';
+  const shipments = f.shipments.map((s) => {
+    const change = confirmed ? amendment.changes.find((ch) => ch.id === s.item.id) : undefined;
+    return change ? { ...s, item: { ...s.item, quantity: change.quantity } } : s;
+  });
+  return { ...view, fulfilment: { ...f, amendment, shipments } };
+}
+
+function isAmendment(value: unknown): value is Amendment {
+  return typeof value === 'object' && value !== null && Array.isArray((value as Amendment).changes) && typeof (value as Amendment).state === 'string';
 }
 
 /** `qty-<itemId>` fields: a whole number 1–99 each; only the ones that differ from the order are sent. */

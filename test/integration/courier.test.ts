@@ -93,15 +93,19 @@ describe('Courier page and order page', () => {
     expect(badHtml).toMatch(new RegExp(`data-testid="amend-${TOP}"`));
     expect(badHtml).toContain('value="two"');
     expect((await web.post(`/orders/${orderId}/amend`, { [`qty-${LEGS}`]: '2' })).status).toBe(422);
-    const amended = await web.post(`/orders/${orderId}/amend`, { [`qty-${LEGS}`]: '3' }, HTMX);
-    expect(testid(await amended.text(), 'amend-answer')).toMatch(/^Amended/);
+    const amended = await (await web.post(`/orders/${orderId}/amend`, { [`qty-${LEGS}`]: '3' }, HTMX)).text();
+    expect(testid(amended, 'amend-answer')).toMatch(/^Amended/);
+    // The box swapped in shows the amendment at once, with its confirm button.
+    expect(amended).toContain('data-testid="confirm-amendment"');
     // Couriers wait for the confirmation.
     const held = await web.post(`/orders/${orderId}/shipments/${TOP}/dispatch`, {}, HTMX);
     expect(testid(await held.text(), 'courier-answer')).toBe('The customer amended the order: it waits for their confirmation');
     const pending = await waitFor(async () => (await web.get(`/orders/${orderId}`)).text(), (t) => t.includes('data-testid="confirm-amendment"'), 'the confirm button');
     expect(pending).toContain('data-testid="confirm-countdown"');
-    const confirmed = await web.post(`/orders/${orderId}/confirm`, {}, HTMX);
-    expect(testid(await confirmed.text(), 'amend-answer')).toMatch(/^Confirmed/);
+    const confirmed = await (await web.post(`/orders/${orderId}/confirm`, {}, HTMX)).text();
+    expect(testid(confirmed, 'amend-answer')).toMatch(/^Confirmed/);
+    expect(testid(confirmed, `order-shipment-${LEGS}`)).toMatch(/^Table Legs ×3/);
+    expect(confirmed).toContain('data-testid="amendment-confirmed"');
     const twice = await web.post(`/orders/${orderId}/confirm`, {});
     expect(twice.status).toBe(409);
     expect((await shipments(orderId)).shipments.find((s) => s.item.id === LEGS)?.item.quantity).toBe(3);
