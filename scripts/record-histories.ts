@@ -3,6 +3,9 @@
  * workers and saves each history as JSON in test/fixtures/histories/<Scenario>.json. The replay test
  * replays them against the current code: a change that would break running orders fails that test.
  *
+ * This console's extensions are recorded too: OrderFulfilmentWorkflow.json (amended, confirmed, every
+ * shipment dispatched and delivered by a courier).
+ *
  * `npm run record-histories -- APIKeyRotation` records only the scenarios named (a new workflow type's
  * first fixture, leaving the others as recorded by earlier code); `--out DIR` writes elsewhere (to compare
  * fresh histories with the committed ones).
@@ -32,23 +35,37 @@ import type { DevServer } from '../src/temporal/devserver.js';
 import { createOrdersWorker, type OrdersWorkerHandle } from '../src/worker/orders-worker.js';
 import { installRuntime } from '../src/worker/runtime.js';
 import { createShippingWorker } from '../src/worker/shipping-worker.js';
+import {
+  amendOrderUpdate,
+  confirmAmendmentUpdate,
+  deliverShipmentUpdate,
+  dispatchShipmentUpdate,
+  FULFILMENT_WORKFLOW_TYPE,
+  getFulfilmentQuery,
+} from '../src/fulfilment/api.js';
 import { getOrderStateQuery } from '../src/workflows/extras.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const say = (line: string): void => console.log(`[record] ${line}`);
 let OUT_DIR = '';
 
-function parseArgs(args: string[]): { outDir: string; scenarios: readonly Scenario[] } {
+/** Workflow types of this console's own (contract.md "Our extensions"), recorded under their type name. */
+const EXTENSIONS = [FULFILMENT_WORKFLOW_TYPE] as const;
+type Extension = (typeof EXTENSIONS)[number];
+const isExtension = (name: string): name is Extension => (EXTENSIONS as readonly string[]).includes(name);
+
+function parseArgs(args: string[]): { outDir: string; scenarios: readonly Scenario[]; extensions: readonly Extension[] } {
   const out = args.indexOf('--out');
   const outDir = out >= 0 && args[out + 1] ? path.resolve(args[out + 1]!) : path.join(ROOT, 'test', 'fixtures', 'histories');
   const names = out >= 0 ? [...args.slice(0, out), ...args.slice(out + 2)] : args;
-  const unknown = names.filter((name) => !isScenario(name));
-  if (unknown.length > 0) throw new Error(`Unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
-  return { outDir, scenarios: names.length > 0 ? (names as Scenario[]) : SCENARIOS };
+  const unknown = names.filter((name) => !isScenario(name) && !isExtension(name));
+  if (unknown.length > 0) throw new Error(`Unknown scenario(s): ${unknown.join(', ')}; known: ${[...SCENARIOS, ...EXTENSIONS].join(', ')}`);
+  if (names.length === 0) return { outDir, scenarios: SCENARIOS, extensions: EXTENSIONS };
+  return { outDir, scenarios: names.filter(isScenario), extensions: names.filter(isExtension) };
 }
 
 async function main(): Promise<void> {
-  const { outDir, scenarios: WANTED } = parseArgs(process.argv.slice(2));
+  const { outDir, scenarios: WANTED, extensions } = parseArgs(process.argv.slice(2));
   OUT_DIR = outDir;
   const base = loadConfig();
   const logger = createLogger({ name: 'record', level: 'warn' });
@@ -66,10 +83,13 @@ async function main(): Promise<void> {
   try {
     mkdirSync(OUT_DIR, { recursive: true });
     const others = WANTED.filter((s) => s !== 'RecoverableFailure');
-    await Promise.all(others.map((scenario) => recordOrder(client, config, orders, scenario)));
+    await Promise.all([
+      ...others.map((scenario) => recordOrder(client, config, orders, scenario)),
+      ...extensions.map(() => recordFulfilment(client, config)),
+    ]);
     // Last: its redeploy swaps the code under every order still running.
     if (WANTED.includes('RecoverableFailure')) await recordOrder(client, config, orders, 'RecoverableFailure');
-    const count = WANTED.length + (WANTED.includes('ChildWorkflow') ? 1 : 0);
+    const count = WANTED.length + extensions.length + (WANTED.includes('ChildWorkflow') ? 1 : 0);
     say(`Wrote ${count} histories to ${path.relative(ROOT, OUT_DIR) || OUT_DIR}/`);
   } finally {
     await Promise.all([orders.shutdown(), shipping.shutdown()]);
@@ -92,6 +112,24 @@ async function recordOrder(client: Client, config: Config, orders: OrdersWorkerH
   await handle.result().catch(() => undefined); // NonRecoverableFailure fails by design
   await save(scenario, handle);
   if (scenario === 'ChildWorkflow') await save('ShippingWorkflow', client.workflow.getHandle(shipmentWorkflowId(orderId, 654300)));
+}
+
+/** Fulfilment with couriers as the room plays it: amend, confirm, then a courier dispatches and delivers each item. */
+async function recordFulfilment(client: Client, config: Config): Promise<void> {
+  const orderId = String(100_000 + Math.floor(Math.random() * 900_000));
+  const handle = await client.workflow.start(FULFILMENT_WORKFLOW_TYPE, {
+    taskQueue: config.taskQueue,
+    workflowId: orderWorkflowId(orderId),
+    args: [{ OrderId: orderId, Address: '123 Main St. Redwood, CA', TimeScale: 0.05, HumanWaitSeconds: 30 }],
+  });
+  await until(async () => (await handle.query(getFulfilmentQuery)).phase === 'awaiting-courier');
+  const items = (await handle.query(getFulfilmentQuery)).shipments.map((s) => s.item);
+  await handle.executeUpdate(amendOrderUpdate, { args: [{ items: [{ id: items[0]!.id, quantity: items[0]!.quantity + 1 }] }] });
+  await handle.executeUpdate(confirmAmendmentUpdate);
+  for (const item of items) await handle.executeUpdate(dispatchShipmentUpdate, { args: [{ itemId: item.id }] });
+  for (const item of items) await handle.executeUpdate(deliverShipmentUpdate, { args: [{ itemId: item.id }] });
+  await handle.result();
+  await save(FULFILMENT_WORKFLOW_TYPE, handle);
 }
 
 /** What the presenter would do in each scenario, so its handlers are in the history too. */

@@ -27,6 +27,7 @@ import { createAccess } from './room/access.js';
 import { createSessions } from './room/sessions.js';
 import { createDurability } from './durability/panel.js';
 import { createOperatorFigures } from './operator/figures.js';
+import { fulfilmentRoutes } from '../fulfilment/routes.js';
 import { followOrder } from './orders/follower.js';
 import { createOrderReader } from './orders/reader.js';
 import { createViews } from './render.js';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): Hono {
     access: deps.access ?? createAccess(config.web),
     sessions: deps.sessions ?? createSessions({ secret: config.web.sessionSecret, presenterToken: config.web.presenterToken }),
     shop: deps.carts ? createShop({ carts: deps.carts, logger, continueEvery: config.cart.continueEvery }) : undefined,
+    fulfilment: deps.fulfilment,
   };
 
   const app = new Hono();
@@ -115,6 +117,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', ordersRoutes(ctx));
   app.route('/', orderLiveRoutes(ctx));
   app.route('/', orderCancelRoutes(ctx));
+  app.route('/', fulfilmentRoutes(ctx));
   app.route('/', orderCodeRoutes(ctx));
   app.route('/', workerRoutes(ctx));
   app.route('/', durabilityRoutes(ctx));

@@ -2,6 +2,7 @@
 import type { CartClient } from '../cart/client.js';
 import type { Shop } from '../cart/shop.js';
 import type { Config } from '../config.js';
+import type { FulfilmentClient } from '../fulfilment/client.js';
 import type { SupervisorClient } from '../process/supervision.js';
 import type { Logger } from '../logger.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
@@ -70,6 +71,8 @@ export interface AppDeps {
   paths?: { views?: string; public?: string };
   /** Makes the order id offered on the home page (default: 6 random digits). */
   newOrderId?: () => string;
+  /** Fulfilment with couriers (src/fulfilment/client.ts): without it the Courier page and its actions say why they are absent. */
+  fulfilment?: FulfilmentClient;
   /** Hosts, origins and whether sign-in is on (default: from config.web and this machine's interfaces). */
   access?: Access;
   /** Sign-in tokens and sessions (default: from config.web); main.ts shares it to print the sign-in link. */
@@ -92,4 +95,5 @@ export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config'
   access: Access;
   sessions: Sessions;
   shop: Shop | undefined;
+  fulfilment: FulfilmentClient | undefined;
 }

@@ -17,6 +17,7 @@ import { createOrderConsoleClient, lazyConnection } from '../temporal/client.js'
 import { createDeploymentControl, deploymentReader } from '../temporal/deployments.js';
 import { createGatewayAdminClient, createWorkerControlClient } from '../temporal/worker-control-client.js';
 import { createCartClient } from '../cart/client.js';
+import { createFulfilmentClient } from '../fulfilment/client.js';
 import { createApp } from './app.js';
 import { createAccess } from './room/access.js';
 import { createSessions, SIGN_IN_TTL_MS } from './room/sessions.js';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     gatewayAdmin,
     supervisor: supervisorClient(),
     carts: createCartClient({ client, taskQueue: config.taskQueue, continueEvery: config.cart.continueEvery, metrics }),
+    fulfilment: createFulfilmentClient({ client, config, metrics }),
   });
 
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }) as Server;

@@ -3,6 +3,8 @@
  * HTML-escaped; `<%~ %>` is only ever used for the output of another template (layout body, includes).
  * Templates get `it.h`, the few helpers they need, so no template builds a URL or a date by itself.
  */
+import { SHIPMENT_WORDS, type ShipmentStatus } from '../fulfilment/api.js';
+import { fulfilmentHappened } from '../fulfilment/view.js';
 import { Eta } from 'eta';
 import type { HealthState } from '../temporal/client.js';
 import type { FailureInfo } from './orders/failures.js';
@@ -14,6 +16,8 @@ import { whatHappened } from './scenarios.js';
 import { orderStatusQuery, temporalUiLinks } from './temporal-ui.js';
 
 export interface ViewHelpers {
+  /** A fulfilment shipment's state in words (src/fulfilment/api.ts). */
+  shipmentWords: (status: ShipmentStatus) => string;
   /** A workflow's page in the Temporal Web UI (its history when the run id is known); undefined without a UI. */
   workflowUrl(namespace: string, workflowId: string, runId?: string): string | undefined;
   /** The Temporal Web UI's workflow list filtered to one OrderStatus value (AdvancedVisibility); undefined without a UI. */
@@ -58,7 +62,7 @@ export interface LayoutData extends RoleData {
   health: HealthState;
   room: RoomData;
   /** Which nav entry is current. */
-  nav?: 'home' | 'orders' | 'shop' | 'preflight' | 'operator' | 'api-key';
+  nav?: 'home' | 'orders' | 'shop' | 'courier' | 'preflight' | 'operator' | 'api-key';
 }
 
 export interface Views {
@@ -74,11 +78,12 @@ export function createViews(viewsDir: string, uiUrl: string | undefined): Views 
     orderStatusListUrl: (namespace, orderStatus) => ui.workflowList(namespace, orderStatusQuery(orderStatus)),
     time: (value) => (value ? value.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' }) : ''),
     stepStateLabel,
+    shipmentWords: (status) => SHIPMENT_WORDS[status],
     phaseLabel,
     statusLabel,
     failureWords,
     nextAttempt: (at) => ({ text: nextAttemptWords(at, Date.now()), format: NEXT_ATTEMPT_FORMAT, due: NEXT_ATTEMPT_DUE }),
-    whatHappened: (v) => whatHappened(v.scenario, v.phase, { addressTimedOut: v.addressTimedOut }),
+    whatHappened: (v) => fulfilmentHappened(v) ?? whatHappened(v.scenario, v.phase, { addressTimedOut: v.addressTimedOut }),
     ago: (value) => {
       if (!value) return '';
       const seconds = Math.max(0, Math.round((Date.now() - new Date(value).getTime()) / 1000));

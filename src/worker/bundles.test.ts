@@ -13,7 +13,7 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 function copyOfSources(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'bundle-version-'));
   dirs.push(root);
-  for (const dir of ['src/workflows', 'src/activities']) cpSync(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
+  for (const dir of ['src/workflows', 'src/activities', 'src/fulfilment']) cpSync(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
   for (const file of ['src/cart/api.ts', 'src/cart/workflows.ts', 'src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json']) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     cpSync(path.join(ROOT, file), path.join(root, file));

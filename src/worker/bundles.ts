@@ -6,7 +6,7 @@
  * the workers (prebuildBundles), so even the first start of a new version bundles once, not once per worker.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,7 @@ export const BUNDLE_CACHE_DIR = path.join(ROOT, '.cache', 'workflow-bundles');
  * lockfile (an install in progress, a node_modules shared between checkouts). Activities are imported for
  * types only, but a change there costs just one rebuild, so they count too.
  */
-const SOURCE_DIRS = ['src/workflows', 'src/activities'];
+const SOURCE_DIRS = ['src/workflows', 'src/activities', 'src/fulfilment'];
 const SOURCE_FILES = ['src/cart/api.ts', 'src/cart/workflows.ts', 'src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json'];
 const BUNDLED_PACKAGES = ['@temporalio/workflow', '@temporalio/worker', '@temporalio/common', 'webpack'];
 
@@ -73,7 +73,8 @@ export function workflowCodeVersion(root = ROOT, packages: string[] = installedV
   hash.update(DEVTOOL).update('\0').update(packages.join('\n')).update('\0');
   const files = [
     ...SOURCE_DIRS.flatMap((dir) =>
-      readdirSync(path.join(root, dir))
+      // A checkout without one of the folders (a test's copy) simply has none of its files.
+      (existsSync(path.join(root, dir)) ? readdirSync(path.join(root, dir)) : [])
         .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
         .map((name) => `${dir}/${name}`),
     ),

@@ -4,6 +4,7 @@
  * Other implementations do not answer these; callers must treat a failed query as "not available".
  */
 import { defineQuery } from '@temporalio/workflow';
+import type { FulfilmentState } from '../fulfilment/api.js';
 import type { ORDER_STATUS_VALUES } from '../temporal/contract.js';
 
 export type OrderStatusValue = (typeof ORDER_STATUS_VALUES)[keyof typeof ORDER_STATUS_VALUES];
@@ -25,6 +26,8 @@ export interface OrderState {
   address: string;
   /** False once the items ship: a cancel request is then recorded and ignored (absent from older workers). */
   cancellable?: boolean;
+  /** Fulfilment with couriers only (OrderFulfilmentWorkflow): each shipment's state and the amendment. */
+  fulfilment?: FulfilmentState;
 }
 
 /** patched() id: from this change on, shipping runs in a non-cancellable scope (see order-flow.ts). */

@@ -15,5 +15,6 @@ export {
   OrderWorkflowAPIKeyRotation,
   ShippingWorkflow,
   CartWorkflow,
+  OrderFulfilmentWorkflow,
 } from './index.js';
 export { OrderWorkflowRecoverableFailure } from './recoverable-failure-fixed.js';

@@ -16,3 +16,4 @@ export { OrderWorkflowAPIKeyRotation } from './api-key-rotation.js';
 export { ShippingWorkflow } from './shipping.js';
 // Our extension (its own type name): the shop's long-running cart, src/cart/.
 export { CartWorkflow } from '../cart/workflows.js';
+export { OrderFulfilmentWorkflow } from '../fulfilment/workflows.js';

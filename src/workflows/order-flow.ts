@@ -14,6 +14,8 @@ import { acceptAddressChanges, createOrderState, type AddressChannel, type FlowS
 
 export interface FlowContext {
   order: Order;
+  /** What GetItems returned (empty until it has). */
+  items: Item[];
   pace: Pace;
   state: FlowState;
   activities: Activities;
@@ -29,6 +31,8 @@ export interface FlowOptions {
   addressChannel?: AddressChannel;
   /** Called as each OrderStatus step begins (AdvancedVisibility upserts it). */
   onStep?: (status: OrderStatusValue) => void;
+  /** Called with the order's state as soon as it exists, before the first await (fulfilment adds handlers). */
+  onState?: (state: FlowState) => void;
   /** Runs after the charge reached 75 % and its timer fired (RecoverableFailure's bug lives here). */
   afterCharge?: (ctx: FlowContext) => void | Promise<void>;
 }
@@ -38,7 +42,8 @@ export async function runOrderFlow(input: OrderInput, options: FlowOptions = {})
   const pace = paceOf(order);
   const state = createOrderState(order.Address);
   if (options.addressChannel) acceptAddressChanges(state, options.addressChannel);
-  const ctx: FlowContext = { order, pace, state, activities: proxyActivities<Activities>(activityOptions(pace)) };
+  options.onState?.(state);
+  const ctx: FlowContext = { order, pace, state, items: [], activities: proxyActivities<Activities>(activityOptions(pace)) };
   const saga = new Compensations(state);
   const enter = (status: OrderStatusValue): void => {
     state.step = status;
@@ -48,6 +53,7 @@ export async function runOrderFlow(input: OrderInput, options: FlowOptions = {})
 
   try {
     const items = await getItems(ctx);
+    ctx.items = items;
     enter(ORDER_STATUS_VALUES.checkFraud);
     await checkFraud(ctx);
     enter(ORDER_STATUS_VALUES.prepareShipment);

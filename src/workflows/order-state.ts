@@ -42,7 +42,8 @@ export function createOrderState(address: string): FlowState {
   return state;
 }
 
-function snapshot(state: FlowState): OrderState {
+/** The getOrderState answer: a copy, so a caller cannot change the workflow's state. */
+export function snapshot(state: FlowState): OrderState {
   const { progress, step, compensations, awaitingAddress, addressDeadline, address, cancellable } = state;
   return { progress, step, compensations: [...compensations], awaitingAddress, addressDeadline, address, cancellable };
 }

@@ -17,6 +17,7 @@ import { createWorkerControlClient, type WorkerControlClient } from '../../src/t
 import { startControlServer } from '../../src/worker/control.js';
 import type { OrdersWorkerHandle } from '../../src/worker/orders-worker.js';
 import { createCartClient } from '../../src/cart/client.js';
+import { createFulfilmentClient } from '../../src/fulfilment/client.js';
 import { createApp } from '../../src/web/app.js';
 import type { AppDeps } from '../../src/web/app.js';
 import { testConfig } from '../support/env.js';
@@ -67,6 +68,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     sessions: options.sessions,
     access: options.access,
     carts: createCartClient({ client, taskQueue: config.taskQueue, continueEvery: config.cart.continueEvery, metrics, timeoutMs: options.timeoutMs }),
+    fulfilment: createFulfilmentClient({ client, config, metrics, timeoutMs: options.timeoutMs }),
   });
   return {
     app,

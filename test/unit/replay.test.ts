@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { isScenario, SCENARIOS, SHIPPING_WORKFLOW_TYPE, SIMULATED_BUG_MESSAGE, workflowTypeOf } from '../../src/temporal/contract.js';
 import { SHIPPING_NOT_CANCELLABLE } from '../../src/workflows/extras.js';
 import { CART_WORKFLOW_TYPE } from '../../src/cart/api.js';
+import { FULFILMENT_WORKFLOW_TYPE } from '../../src/fulfilment/api.js';
 import type { WorkflowEntry } from '../../src/worker/bundles.js';
 import { testBundles } from '../support/bundles.js';
 import { ensureRuntime, testLogger } from '../support/workers.js';
@@ -37,15 +38,19 @@ async function replay(entry: WorkflowEntry, names: readonly string[], dir: strin
 
 const errorsOf = (results: ReplayResult[]) => results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
 
+/** This console's own workflow types (contract.md "Our extensions"): recorded after round 1, so current only. */
+const EXTENSIONS: Record<keyof typeof SETS, readonly string[]> = { current: [FULFILMENT_WORKFLOW_TYPE], round1: [] };
+
 const PATCH_MARKER = Buffer.from(JSON.stringify({ id: SHIPPING_NOT_CANCELLABLE, deprecated: false })).toString('base64');
 
 describe.each(Object.entries(SETS))('replay of recorded histories (%s)', (set, DIR) => {
-  it('has one fixture per scenario, plus ShippingWorkflow, each a history of its own workflow type', () => {
+  const extensions = EXTENSIONS[set as keyof typeof SETS];
+  it('has one fixture per scenario, plus ShippingWorkflow and the extensions, each a history of its own workflow type', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
-    expect(files.sort()).toEqual([...SCENARIOS, SHIPPING_WORKFLOW_TYPE].sort());
+    expect(files.sort()).toEqual([...SCENARIOS, SHIPPING_WORKFLOW_TYPE, ...extensions].sort());
     // Each set is what it says: the current one took the patched branch where the order shipped.
     const patched = files.filter((name) => readFileSync(path.join(DIR, `${name}.json`), 'utf8').includes(PATCH_MARKER));
-    const shipped = set === 'current' ? SCENARIOS.filter((s) => s !== 'NonRecoverableFailure') : [];
+    const shipped = set === 'current' ? [...SCENARIOS.filter((s) => s !== 'NonRecoverableFailure'), ...extensions] : [];
     expect(patched.sort()).toEqual([...shipped].sort());
     for (const { workflowId: name, history } of fixtures(files, DIR)) {
       const started = (history as { events: { workflowExecutionStartedEventAttributes?: { workflowType: { name: string } } }[] }).events[0];
@@ -55,13 +60,13 @@ describe.each(Object.entries(SETS))('replay of recorded histories (%s)', (set, D
   });
 
   it('replays every history against the deployed (fixed) code without a determinism error', async () => {
-    const results = await replay('orders-fixed', [...SCENARIOS, SHIPPING_WORKFLOW_TYPE], DIR);
-    expect(results).toHaveLength(SCENARIOS.length + 1);
+    const results = await replay('orders-fixed', [...SCENARIOS, SHIPPING_WORKFLOW_TYPE, ...extensions], DIR);
+    expect(results).toHaveLength(SCENARIOS.length + 1 + extensions.length);
     expect(errorsOf(results)).toEqual([]);
   });
 
   it('replays every history but RecoverableFailure against the code as first shipped', async () => {
-    const names = [...SCENARIOS.filter((s) => s !== 'RecoverableFailure'), SHIPPING_WORKFLOW_TYPE];
+    const names = [...SCENARIOS.filter((s) => s !== 'RecoverableFailure'), SHIPPING_WORKFLOW_TYPE, ...extensions];
     const results = await replay('orders', names, DIR);
     expect(results).toHaveLength(names.length);
     expect(errorsOf(results)).toEqual([]);

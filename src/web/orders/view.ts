@@ -13,6 +13,8 @@ import {
 import type { OrderResult, Scenario } from '../../temporal/contract.js';
 import type { OrderDescription } from '../../temporal/client.js';
 import type { OrderState } from '../../workflows/extras.js';
+import type { FulfilmentState } from '../../fulfilment/api.js';
+import { fulfilmentOf, fulfilmentPill } from '../../fulfilment/view.js';
 import { isRecord } from './history.js';
 import type { CodeLocation, FailureInfo } from './failures.js';
 import type { HistoryFacts } from './history.js';
@@ -67,6 +69,8 @@ export interface OrderView {
   status: StatusPill;
   /** Whether the presenter may cancel the order now, and if not, why (see cancel.ts). */
   cancel: CancelOption;
+  /** Fulfilment with couriers only: each shipment's state and the amendment (src/fulfilment/view.ts). */
+  fulfilment: FulfilmentState | undefined;
 }
 
 export interface StuckView {
@@ -114,6 +118,7 @@ export function buildOrderView(
   const stuck = running && (facts.taskFailure || (wft && wft.attempt > 1)) ? stuckView(d, facts) : undefined;
   const compensations = compensationSteps(facts, d);
   const awaitingAddress = running && !stuck ? awaiting(d, facts, live, steps, addressChanges, progress) : undefined;
+  const fulfilment = fulfilmentOf(d.workflowType, facts, live, running);
   const waitingForWorker = running && !!wft && !wft.started && wft.scheduledAt !== undefined && now - wft.scheduledAt > NO_WORKER_AFTER_MS;
   return {
     orderId: d.orderId,
@@ -140,8 +145,9 @@ export function buildOrderView(
     terminatedReason: close?.kind === 'terminated' ? close.reason : undefined,
     startedAt: d.startTime,
     closedAt: d.closeTime,
-    status: statusPill({ phase, stuck, waitingForWorker, awaitingAddress, compensations, steps }),
+    status: fulfilmentPill(statusPill({ phase, stuck, waitingForWorker, awaitingAddress, compensations, steps }), fulfilment),
     cancel: cancelOption({ terminal: !running, cancelRequested: facts.cancelRequested, cancellable: live.state?.cancellable, steps }),
+    fulfilment,
   };
 }
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { FULFILMENT_TITLE } from '../../fulfilment/view.js';
 import type { RouteContext } from '../deps.js';
 import { FIX_COMMAND, fixStatusOf } from '../orders/fix-status.js';
 import { retryWait, wholeSeconds } from '../orders/view.js';
@@ -28,7 +29,7 @@ export function orderData(ctx: Pick<RouteContext, 'workerControl' | 'logger' | '
     v: view,
     // Under npm start the supervisor runs the worker: the page points at its Start button, not at a terminal.
     supervised: ctx.supervisor !== undefined,
-    scenarioTitle: scenarioTitle(view.scenario),
+    scenarioTitle: view.fulfilment ? FULFILMENT_TITLE : scenarioTitle(view.scenario),
     address: address ?? { value: view.address, error: undefined },
     maxAddress: MAX_ADDRESS_LENGTH,
     fix: fixData(ctx, view),
