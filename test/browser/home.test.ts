@@ -38,6 +38,23 @@ describe('the home page on a projector', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps the top bar on one row at 1280 px: brand, every page of the nav and the display buttons', async () => {
+    const { page, errors } = await newTestPage(browser, 'home-topbar');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${stack.url}/`);
+    const rows = await page.evaluate(() => {
+      const parts = [...document.querySelectorAll('.topbar .brand, .topbar nav a, .topbar .prefs .pref')];
+      const tops = parts.map((el) => el.getBoundingClientRect().top);
+      return { count: parts.length, spread: Math.max(...tops) - Math.min(...tops) };
+    });
+    // Brand, seven nav links (the presenter's, on loopback) and the two display buttons.
+    expect(rows.count).toBe(10);
+    // On one row the parts' tops differ by a few pixels (buttons and links are not the same height); a
+    // second row starts a whole row lower.
+    expect(rows.spread).toBeLessThan(20);
+    expect(errors).toEqual([]);
+  });
+
   it('starts the scenario of a number key, and ? lists the keys', async () => {
     const { page, errors } = await newTestPage(browser, 'home-keys');
     await page.goto(`${stack.url}/`);
