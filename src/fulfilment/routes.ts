@@ -12,6 +12,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { DEFAULT_ADDRESS } from '../temporal/contract.js';
 import type { RouteContext } from '../web/deps.js';
 import { isPresenter } from '../web/middleware/presenter.js';
 import type { OrderView } from '../web/orders/view.js';
@@ -59,7 +60,9 @@ export function fulfilmentRoutes(ctx: RouteContext): Hono {
     } catch (err) {
       snapshot = { orders: [], problem: `Temporal did not answer: ${temporalProblem(err)}` };
     }
-    return renderPage(ctx, c, 'courier', { title: 'Courier', nav: 'courier', ...boardData(snapshot, isPresenter(c)) }, snapshot.problem ? 503 : 200);
+    // The presenter can place the next order from here: a fresh order id, the default address, demo pace.
+    const place = { orderId: ctx.newOrderId(), address: DEFAULT_ADDRESS };
+    return renderPage(ctx, c, 'courier', { title: 'Courier', nav: 'courier', place, ...boardData(snapshot, isPresenter(c)) }, snapshot.problem ? 503 : 200);
   });
 
   app.get('/courier/events', (c) => {

@@ -4,6 +4,7 @@
  * Courier page; both pages follow live (no reload), and the order completes.
  */
 import type { Browser, Page } from 'playwright-core';
+import { orderWorkflowId } from '../../src/temporal/contract.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.js';
 import { startBrowserStack, type BrowserStack } from './support/stack.js';
@@ -63,5 +64,20 @@ describe('Fulfilment with couriers', () => {
     expect((await stack.resultOf(orderId)).trackingId).toBeTruthy();
     expect([customerLoads(), courierLoads()]).toEqual([0, 0]);
     expect([...customer.errors, ...courier.errors]).toEqual([]);
+  });
+
+  it('the Courier page places the next fulfilment order itself, and lists its shipments once charged', async () => {
+    const { page, errors } = await window('courier-place');
+    await page.goto(`${stack.url}/courier`);
+    const orderId = await page.getByTestId('courier-place').locator('input[name="orderId"]').inputValue();
+    await page.getByTestId('courier-place-order').click();
+    await page.waitForURL(`${stack.url}/orders/${orderId}`);
+    await expectVisible(page.getByTestId('fulfilment-box'));
+    await page.getByTestId('nav-courier').click();
+    await expectText(page.getByTestId(`shipment-${orderId}-${ITEMS[0]}`).getByTestId('shipment-status'), 'Waiting for a courier');
+    // Another order id is offered for the next one.
+    expect(await page.getByTestId('courier-place').locator('input[name="orderId"]').inputValue()).not.toBe(orderId);
+    await stack.workers.client.workflow.getHandle(orderWorkflowId(orderId)).terminate('test over');
+    expect(errors).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ describe('the home page on a projector', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(`${stack.url}/`);
     const rows = await page.evaluate(() => {
-      const parts = [...document.querySelectorAll('.topbar .brand, .topbar nav a, .topbar .prefs .pref')];
+      const parts = Array.from(document.querySelectorAll('.topbar .brand, .topbar nav a, .topbar .prefs .pref'));
       const tops = parts.map((el) => el.getBoundingClientRect().top);
       return { count: parts.length, spread: Math.max(...tops) - Math.min(...tops) };
     });
