@@ -48,6 +48,13 @@ async function placeAndCharge(): Promise<string> {
 describe('Courier page and order page', () => {
   it('runs the courier flow end to end: the board lists the shipments live, dispatch then deliver each, the order completes', async () => {
     const orderId = await placeAndCharge();
+    // Recent orders names it as its card does, not by workflow type.
+    const row = await waitFor(
+      async () => testid(await (await web.get('/orders/rows')).text(), `order-row-order-${orderId}`),
+      (html) => html !== undefined && html !== '',
+      'the order in Recent orders',
+    );
+    expect(row).toContain('Fulfilment with couriers');
     const page = await web.get('/courier');
     expect(page.status).toBe(200);
     const html = await page.text();
