@@ -14,6 +14,7 @@ import { ORDER_STATUS } from '../../src/temporal/contract.js';
 import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { splitHostPort } from '../../src/process/loopback-api.js';
+import { describeDatabase } from '../../src/db/errors.js';
 import {
   PART_LABELS,
   type ChildMessage,
@@ -53,6 +54,10 @@ export interface StackOptions {
 
 export interface Stack {
   address: string;
+  /** The database every part uses: DATABASE_URL, or the embedded one's (passed to the parts by env only: it may hold a password). */
+  databaseUrl: string;
+  /** Where the embedded database keeps its data; undefined with DATABASE_URL. */
+  databaseDir: string | undefined;
   consoleUrl: string;
   uiUrl: string | undefined;
   /** The dev server as first started (the supervisor may have restarted it since: see supervisor.child('temporal')). */
@@ -91,8 +96,8 @@ const SECRETS_OF: Record<ComponentName, readonly (typeof SECRETS)[number][]> = {
   web: SECRETS,
 };
 
-/** Ctrl-C stops the parts in this order: nobody watches, then nobody works, then the server goes. */
-const STOP_ORDER: PartName[][] = [['web'], ['orders-worker', 'shipping-worker'], ['temporal']];
+/** Ctrl-C stops the parts in this order: nobody watches, then nobody works, then the servers go. */
+const STOP_ORDER: PartName[][] = [['web'], ['orders-worker', 'shipping-worker'], ['temporal', 'database']];
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config, say } = options;
@@ -156,6 +161,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   serverUp.catch(() => undefined);
   provisioned.catch(() => undefined);
+  const database = await startDatabase(config, supervisor, say).catch(async (err: unknown) => {
+    await supervisor.stopAll(STOP_ORDER);
+    throw err;
+  });
 
   const adminSecret = config.gateway.adminSecret ?? randomBytes(24).toString('base64url');
   let gateway: RunningGateway | undefined;
@@ -183,6 +192,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // The workers ask before connecting (the console connects lazily and needs no word).
     ORDER_DEMO_AWAIT_SERVER: 'true',
     ...options.childEnv,
+    DATABASE_URL: database.url,
   };
   // The control secret is for the two ends of the control channel only (the shipping worker has none).
   componentEnv['orders-worker'].WORKER_CONTROL_SECRET = controlSecret;
@@ -224,6 +234,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const built = await compiling;
   for (const name of ['orders-worker', 'shipping-worker', 'web'] as const) {
     supervisor.add({
+      // Each part opens the database as it starts: the embedded one must answer first.
       name,
       start: async () => {
         // Plain JavaScript when it could be built (prebuild.mjs), else the TypeScript through tsx.
@@ -258,8 +269,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     say('Starting the workers and the web console...');
     // All at once, while the server starts: each part spends its first second loading its code. The
     // workers wait for their bundles (a first start of new workflow code builds them once, here).
-    const web = supervisor.start('web');
-    const workers = bundling.then(() => Promise.all((['orders-worker', 'shipping-worker'] as const).map((name) => supervisor.start(name))));
+    const dbUp = database.up;
+    const web = dbUp.then(() => supervisor.start('web'));
+    const workers = Promise.all([bundling, dbUp]).then(() => Promise.all((['orders-worker', 'shipping-worker'] as const).map((name) => supervisor.start(name))));
     await Promise.all([web, workers, serverUp, provisioned]);
   } catch (err) {
     await stop();
@@ -273,7 +285,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return true;
   };
   return {
-    address, consoleUrl, uiUrl, devServer, gateway, supervisor, startComponent, stopComponent, stop,
+    address, databaseUrl: database.url, databaseDir: database.dir, consoleUrl, uiUrl, devServer, gateway, supervisor, startComponent, stopComponent, stop,
     get presenterLink() {
       return presenterLink;
     },
@@ -308,6 +320,41 @@ async function answer(supervisor: Supervisor, request: SupervisorAction): Promis
   }
   const done = { kill: 'killed', start: 'started', restart: 'restarted' }[request.action];
   return reply(true, `The ${PART_LABELS[part]} was ${done}.`);
+}
+
+/**
+ * DATABASE_URL, or the embedded database (PGlite) as one more supervised part, on its port with its data
+ * folder; `up` resolves once it serves the current schema.
+ */
+async function startDatabase(config: Config, supervisor: Supervisor, say: (line: string) => void): Promise<{ url: string; dir: string | undefined; up: Promise<void> }> {
+  if (config.database.url) {
+    say(`Using the database at ${describeDatabase(config.database.url)} (DATABASE_URL).`);
+    return { url: config.database.url, dir: undefined, up: Promise.resolve() };
+  }
+  const port = await claimPort(config.database.pglite.port, 'embedded database', 'ORDER_DEMO_PGLITE_PORT');
+  const dir = path.resolve(ROOT, config.database.pglite.dataDir);
+  const built = await prebuiltEntries();
+  say(`Starting the embedded database (PGlite on 127.0.0.1:${port}, data in ${path.relative(ROOT, dir) || dir}/)...`);
+  supervisor.add({
+    name: 'database',
+    start: async () => {
+      const child = fork(built?.database ?? path.join(ROOT, 'src/db/main.ts'), [], {
+        cwd: ROOT,
+        execArgv: built ? [] : ['--import', 'tsx'],
+        env: { ...process.env, ORDER_DEMO_PGLITE_PORT: String(port), ORDER_DEMO_PGLITE_DIR: dir },
+        detached: true,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      await waitForReady('embedded database', child);
+      return child;
+    },
+    stop: (child) => stopChild(child),
+    // Its port and data folder must be free before it starts again.
+    minBackoffMs: 1_000,
+  });
+  const up = supervisor.start('database');
+  up.catch(() => undefined);
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir, up };
 }
 
 async function provisionServer(config: Config, address: string, say: (line: string) => void): Promise<void> {

@@ -6,7 +6,7 @@
 import { ACTIVITY } from '../temporal/contract.js';
 import type { Logger } from '../logger.js';
 import { callInfo, type CallInfo } from './context.js';
-import type { PaymentLedger } from './ledger.js';
+import type { Systems } from '../db/systems.js';
 import * as order from './order.js';
 import { createGetShippingEndpoint, createShipOrder } from './shipping.js';
 
@@ -24,8 +24,11 @@ export interface ActivityDeps {
   shippingEndpoint?: string;
   /** Source of randomness for simulated durations; injectable for tests. */
   random?: () => number;
-  /** The payment provider's ledger (at most one charge and one refund per order); none: payments are not recorded. */
-  ledger?: PaymentLedger;
+  /**
+   * The simulated outside systems (payment provider, warehouse, notifications) on the database; none: the
+   * activities only wait, as the contract's reference does, and nothing is recorded.
+   */
+  systems?: Systems;
 }
 
 /** Local activity name of the NexusOperation scenario's endpoint lookup (not part of the wire contract). */
@@ -33,15 +36,15 @@ export const GET_SHIPPING_ENDPOINT = 'GetShippingEndpoint';
 
 export function createActivities(deps: ActivityDeps) {
   const wrap = instrument(deps);
-  const { ledger } = deps;
+  const { systems } = deps;
   return {
     [ACTIVITY.getItems]: wrap(order.getItems),
     [ACTIVITY.checkFraud]: wrap(order.checkFraud),
-    [ACTIVITY.prepareShipment]: wrap(order.prepareShipment),
-    [ACTIVITY.undoPrepareShipment]: wrap(order.undoPrepareShipment),
-    [ACTIVITY.chargeCustomer]: wrap(order.createChargeCustomer(ledger)),
-    [ACTIVITY.undoChargeCustomer]: wrap(order.createUndoChargeCustomer(ledger)),
-    [ACTIVITY.shipOrder]: wrap(createShipOrder(deps.random)),
+    [ACTIVITY.prepareShipment]: wrap(order.createPrepareShipment(systems)),
+    [ACTIVITY.undoPrepareShipment]: wrap(order.createUndoPrepareShipment(systems)),
+    [ACTIVITY.chargeCustomer]: wrap(order.createChargeCustomer(systems)),
+    [ACTIVITY.undoChargeCustomer]: wrap(order.createUndoChargeCustomer(systems)),
+    [ACTIVITY.shipOrder]: wrap(createShipOrder(deps.random, systems)),
     [GET_SHIPPING_ENDPOINT]: wrap(createGetShippingEndpoint(deps.shippingEndpoint)),
   };
 }

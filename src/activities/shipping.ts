@@ -1,15 +1,28 @@
 /** Shipping activities: the carrier call (ShipOrder) and where the Nexus shipping service lives. */
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ShippingInput } from '../temporal/contract.js';
-import { simulateCall } from './context.js';
+import type { Systems } from '../db/systems.js';
+import { orderWorkflowId, type ShippingInput } from '../temporal/contract.js';
+import { callInfo, simulateCall } from './context.js';
 
 /** The contract's 1–4 s carrier call, before TimeScale. */
 export const MIN_SHIP_MS = 1_000;
 export const MAX_SHIP_MS = 4_000;
 
-export function createShipOrder(random: () => number = Math.random) {
+/**
+ * The carrier call. With the warehouse, the item leaves its stock halfway through, keyed by this activity's
+ * own run and item (a ShippingWorkflow child, a Nexus operation's workflow or the order itself): it takes
+ * the order's reservation, once however often the call is retried.
+ */
+export function createShipOrder(random: () => number = Math.random, systems?: Systems) {
   return async function shipOrder(input: ShippingInput): Promise<void> {
-    await simulateCall(MIN_SHIP_MS + random() * (MAX_SHIP_MS - MIN_SHIP_MS), input.Order);
+    const ms = MIN_SHIP_MS + random() * (MAX_SHIP_MS - MIN_SHIP_MS);
+    await simulateCall(ms / 2, input.Order);
+    if (systems) {
+      const info = callInfo();
+      const key = `ship/${info.workflowId ?? ''}/${info.runId ?? ''}/${input.Item.id}`;
+      await systems.warehouse.ship(orderWorkflowId(input.Order.OrderId), key, { itemId: input.Item.id, quantity: input.Item.quantity });
+    }
+    await simulateCall(ms / 2, input.Order);
   };
 }
 

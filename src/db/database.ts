@@ -1,0 +1,85 @@
+/**
+ * The one database client of every process (console, workers, launcher, tests): a `pg` Pool on DATABASE_URL,
+ * whether it points at the embedded PGlite server that `npm start` runs or at any PostgreSQL. Opening it
+ * checks that it answers and applies the migrations, so a process either starts with the current schema or
+ * stops with one clear paragraph (errors.ts).
+ */
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+import { DatabaseError, describeDatabase, redactUrl, schemaTooNew, unreachable } from './errors.js';
+import { migrate, SCHEMA_VERSION, SchemaTooNew, type MigrationReport } from './migrations.js';
+
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+export interface Database {
+  readonly pool: pg.Pool;
+  /** host:port/database, never the user or password. */
+  readonly target: string;
+  /** What opening it migrated. */
+  readonly migrations: MigrationReport;
+  /**
+   * Runs `fn` in one transaction (READ COMMITTED), retried from the start on a deadlock or a serialization
+   * failure: a system's effect and its idempotency key commit together or not at all.
+   */
+  transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  logger?: Logger;
+  /** Connections this process holds at most (the embedded server serves them one query at a time anyway). */
+  max?: number;
+  /** How long to wait for a connection before the start fails (ms). */
+  connectTimeoutMs?: number;
+}
+
+/** Postgres error codes worth running the transaction again for. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 5;
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const target = describeDatabase(url);
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
+  // An idle connection that breaks (the embedded server restarted) is dropped by the pool; without a
+  // listener the error would end the process.
+  pool.on('error', (err) => options.logger?.warn('Database connection lost; the next query reconnects', { database: target, error: redactUrl(err.message, url) }));
+  let migrations: MigrationReport;
+  try {
+    const client = await pool.connect();
+    try {
+      migrations = await migrate(client);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    if (err instanceof SchemaTooNew) throw schemaTooNew(url, err.found, SCHEMA_VERSION);
+    if (err instanceof DatabaseError) throw err;
+    throw unreachable(url, err);
+  }
+  if (migrations.applied.length) options.logger?.info('Database migrated', { database: target, from: migrations.found, applied: migrations.applied.join(',') });
+  return {
+    pool,
+    target,
+    migrations,
+    transaction: (fn) => inTransaction(pool, fn),
+    close: () => pool.end(),
+  };
+}
+
+async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (attempt >= ATTEMPTS || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
