@@ -9,7 +9,10 @@ import type { Logger } from '../logger.js';
 import { DatabaseError, describeDatabase, redactUrl, schemaTooNew, unreachable } from './errors.js';
 import { migrate, SCHEMA_VERSION, SchemaTooNew, type MigrationReport } from './migrations.js';
 
-export type Queryable = Pick<pg.ClientBase, 'query'>;
+/** A connection in a transaction, or the database itself (each statement in its own transaction). */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
 
 export interface Database {
   readonly pool: pg.Pool;
@@ -22,6 +25,13 @@ export interface Database {
    * failure: a system's effect and its idempotency key commit together or not at all.
    */
   transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+  /**
+   * One statement, in a transaction of its own. Every parameterised statement goes through a transaction:
+   * the embedded server (pglite-socket) serves many connections from one session and keeps a connection's
+   * protocol messages together only inside a transaction; outside one, another connection's statement could
+   * run between this one's parse and its execution.
+   */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   close(): Promise<void>;
 }
 
@@ -63,6 +73,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     target,
     migrations,
     transaction: (fn) => inTransaction(pool, fn),
+    query: (text, params) => inTransaction(pool, (c) => c.query(text, params)),
     close: () => pool.end(),
   };
 }

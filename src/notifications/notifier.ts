@@ -22,7 +22,7 @@ export interface Notifier {
 export function createNotifier(db: Database): Notifier {
   return {
     async send(caller, kind, message) {
-      const result = await db.pool.query(
+      const result = await db.query(
         `INSERT INTO notifications (idempotency_key, workflow_id, run_id, kind, message) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (idempotency_key) DO NOTHING`,
         [`${caller.workflowId}/${caller.runId}/${kind}`, caller.workflowId, caller.runId, kind, message],
@@ -30,7 +30,7 @@ export function createNotifier(db: Database): Notifier {
       return result.rowCount === 1;
     },
     async sentTo(workflowId) {
-      const { rows } = await db.pool.query<{ run_id: string; kind: NotificationKind; message: string; sent_at: Date }>(
+      const { rows } = await db.query<{ run_id: string; kind: NotificationKind; message: string; sent_at: Date }>(
         'SELECT run_id, kind, message, sent_at FROM notifications WHERE workflow_id = $1 ORDER BY sent_at',
         [workflowId],
       );

@@ -63,14 +63,14 @@ export function createPaymentProvider(db: Database): PaymentProvider {
         }),
       ),
     async paymentsOf(workflowId, runId) {
-      const { rows } = await db.pool.query<{ run_id: string; kind: PaymentKind; outcome: PaymentOutcome; amount_cents: number; attempt: number; created_at: Date }>(
+      const { rows } = await db.query<{ run_id: string; kind: PaymentKind; outcome: PaymentOutcome; amount_cents: number; attempt: number; created_at: Date }>(
         'SELECT run_id, kind, outcome, amount_cents, attempt, created_at FROM payments WHERE workflow_id = $1 AND ($2::text IS NULL OR run_id = $2) ORDER BY created_at',
         [workflowId, runId ?? null],
       );
       return rows.map((r) => ({ runId: r.run_id, kind: r.kind, outcome: r.outcome, amountCents: r.amount_cents, attempt: r.attempt, createdAt: r.created_at }));
     },
     async requestsOf(workflowId, runId, kind) {
-      const { rows } = await db.pool.query<{ total: string; replayed: string }>(
+      const { rows } = await db.query<{ total: string; replayed: string }>(
         'SELECT count(*) AS total, count(*) FILTER (WHERE replayed) AS replayed FROM payment_requests WHERE idempotency_key = $1',
         [paymentKey({ workflowId, runId }, kind)],
       );

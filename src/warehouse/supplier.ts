@@ -17,10 +17,14 @@ export interface SupplierOrder {
   orderedAt: Date;
 }
 
-/** Reorders `itemId` if it is short; the stock row must already be locked by the caller's transaction. */
+/**
+ * Reorders `itemId` if it is short, in the caller's transaction. The row lock is FOR NO KEY UPDATE (what the
+ * caller's UPDATE of the row took already): FOR UPDATE would wait for the key-share locks that other orders'
+ * reservation rows take on their foreign key, while they wait for this row: a deadlock.
+ */
 export async function reorderIfShort(tx: Queryable, itemId: number, shortfallKey: string): Promise<SupplierOrder | undefined> {
   const { rows } = await tx.query<{ available: number; minimum: number; target: number }>(
-    'SELECT on_hand - reserved AS available, minimum, target FROM stock WHERE item_id = $1 FOR UPDATE',
+    'SELECT on_hand - reserved AS available, minimum, target FROM stock WHERE item_id = $1 FOR NO KEY UPDATE',
     [itemId],
   );
   const stock = rows[0];

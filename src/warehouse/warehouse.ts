@@ -147,7 +147,7 @@ export function createWarehouse(db: Database): Warehouse {
         return answer;
       }),
     async stock() {
-      const { rows } = await db.pool.query<{ item_id: number; description: string; on_hand: number; reserved: number; minimum: number; target: number }>(
+      const { rows } = await db.query<{ item_id: number; description: string; on_hand: number; reserved: number; minimum: number; target: number }>(
         'SELECT item_id, description, on_hand, reserved, minimum, target FROM stock ORDER BY item_id',
       );
       return rows.map((r) => ({
@@ -160,16 +160,16 @@ export function createWarehouse(db: Database): Warehouse {
         target: r.target,
       }));
     },
-    reservationsOf: (workflowId) => reservations(db.pool, 'WHERE r.workflow_id = $1 ORDER BY r.reserved_at, r.item_id', [workflowId]),
+    reservationsOf: (workflowId) => reservations(db, 'WHERE r.workflow_id = $1 ORDER BY r.reserved_at, r.item_id', [workflowId]),
     async shipmentsOf(orderWorkflowId) {
-      const { rows } = await db.pool.query<{ item_id: number; quantity: number; idempotency_key: string; moved_at: Date }>(
+      const { rows } = await db.query<{ item_id: number; quantity: number; idempotency_key: string; moved_at: Date }>(
         "SELECT item_id, quantity, idempotency_key, moved_at FROM stock_movements WHERE kind = 'ship' AND workflow_id = $1 ORDER BY moved_at, item_id",
         [orderWorkflowId],
       );
       return rows.map((r) => ({ itemId: r.item_id, quantity: r.quantity, key: r.idempotency_key, movedAt: r.moved_at }));
     },
-    recentReservations: (limit = 20) => reservations(db.pool, 'WHERE r.quantity > 0 ORDER BY r.reserved_at DESC, r.item_id LIMIT $1', [limit]),
-    supplierOrders: (limit) => supplierOrders(db.pool, limit),
+    recentReservations: (limit = 20) => reservations(db, 'WHERE r.quantity > 0 ORDER BY r.reserved_at DESC, r.item_id LIMIT $1', [limit]),
+    supplierOrders: (limit) => supplierOrders(db, limit),
   };
 }
 
