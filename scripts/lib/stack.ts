@@ -161,7 +161,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   serverUp.catch(() => undefined);
   provisioned.catch(() => undefined);
-  const database = await startDatabase(config, supervisor, say).catch(async (err: unknown) => {
+  const database = await startDatabase(config, supervisor, say, options.childStdio ?? 'inherit').catch(async (err: unknown) => {
     await supervisor.stopAll(STOP_ORDER);
     throw err;
   });
@@ -326,7 +326,7 @@ async function answer(supervisor: Supervisor, request: SupervisorAction): Promis
  * DATABASE_URL, or the embedded database (PGlite) as one more supervised part, on its port with its data
  * folder; `up` resolves once it serves the current schema.
  */
-async function startDatabase(config: Config, supervisor: Supervisor, say: (line: string) => void): Promise<{ url: string; dir: string | undefined; up: Promise<void> }> {
+async function startDatabase(config: Config, supervisor: Supervisor, say: (line: string) => void, stdio: 'inherit' | 'ignore'): Promise<{ url: string; dir: string | undefined; up: Promise<void> }> {
   if (config.database.url) {
     say(`Using the database at ${describeDatabase(config.database.url)} (DATABASE_URL).`);
     return { url: config.database.url, dir: undefined, up: Promise.resolve() };
@@ -343,7 +343,7 @@ async function startDatabase(config: Config, supervisor: Supervisor, say: (line:
         execArgv: built ? [] : ['--import', 'tsx'],
         env: { ...process.env, ORDER_DEMO_PGLITE_PORT: String(port), ORDER_DEMO_PGLITE_DIR: dir },
         detached: true,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        stdio: ['ignore', stdio, stdio, 'ipc'],
       });
       await waitForReady('embedded database', child);
       return child;

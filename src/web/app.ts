@@ -25,6 +25,7 @@ import { formPosts, noStoreByDefault, securityHeaders } from './middleware/secur
 import { createAccess } from './room/access.js';
 import { createSessions } from './room/sessions.js';
 import { createDurability } from './durability/panel.js';
+import { createEffectsReader } from '../effects/panel.js';
 import { createOperatorFigures } from './operator/figures.js';
 import { followOrder } from './orders/follower.js';
 import { createOrderReader } from './orders/reader.js';
@@ -41,6 +42,7 @@ import { orderLiveRoutes } from './routes/order-live.js';
 import { ordersRoutes } from './routes/orders.js';
 import { preflightRoutes } from './routes/preflight.js';
 import { presenterRoutes } from './routes/presenter.js';
+import { warehouseRoutes } from './routes/warehouse.js';
 import { workerRoutes } from './routes/worker.js';
 import { ProgressHub } from './sse/hub.js';
 
@@ -79,6 +81,8 @@ export function createApp(deps: AppDeps): Hono {
     deployment: deps.deployment,
     deploymentRamp: deps.deploymentRamp,
     supervisor: deps.supervisor,
+    systems: deps.systems,
+    effects: createEffectsReader(deps.systems, logger),
     durability: createDurability(deps.supervisor),
     apiKeys: createApiKeyService({ worker: deps.workerKeys, gateway: deps.gatewayAdmin, logger }),
     operator: createOperatorFigures({ client: deps.client, config, logger, worker: deps.workerKeys, deployment: deps.deployment }),
@@ -116,6 +120,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', durabilityRoutes(ctx));
   app.route('/', preflightRoutes(ctx));
   app.route('/', operatorRoutes(ctx));
+  app.route('/', warehouseRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));
   app.route('/', opsRoutes(ctx));
   app.route('/', presenterRoutes(ctx));

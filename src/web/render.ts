@@ -58,7 +58,7 @@ export interface LayoutData extends RoleData {
   health: HealthState;
   room: RoomData;
   /** Which nav entry is current. */
-  nav?: 'home' | 'orders' | 'preflight' | 'operator' | 'api-key';
+  nav?: 'home' | 'orders' | 'preflight' | 'operator' | 'api-key' | 'warehouse';
 }
 
 export interface Views {

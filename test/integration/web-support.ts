@@ -34,7 +34,7 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'recheckMs' | 'newOrderId' | 'logger' | 'sessions' | 'access'>> {
+export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'recheckMs' | 'newOrderId' | 'logger' | 'sessions' | 'access' | 'systems'>> {
   /** Temporal address; default the run's dev server. */
   address?: string;
   config?: Config;
@@ -65,6 +65,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     newOrderId: options.newOrderId,
     sessions: options.sessions,
     access: options.access,
+    systems: options.systems,
   });
   return {
     app,
