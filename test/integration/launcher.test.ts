@@ -50,8 +50,9 @@ function groupAlive(pgid: number): boolean {
 }
 
 /** The processes the launcher started (its children), by what they run. */
-function partsOf(launcherPid: number): Record<'orders' | 'shipping' | 'web' | 'temporal', number | undefined> {
+function partsOf(launcherPid: number): Record<'orders' | 'shipping' | 'web' | 'temporal' | 'database', number | undefined> {
   return {
+    database: partPid(launcherPid, PART_COMMAND.database),
     orders: partPid(launcherPid, PART_COMMAND['orders-worker']),
     shipping: partPid(launcherPid, PART_COMMAND['shipping-worker']),
     web: partPid(launcherPid, PART_COMMAND.web),
@@ -102,7 +103,7 @@ describe('npm start', { timeout: 300_000 }, () => {
   it('brings the demo up, keeps orders across a restart, and Ctrl-C leaves nothing behind', async () => {
     const ports = await freePorts();
     // Info logs: the workers' "stopped" lines are what shows they drained.
-    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: stateDir, LOG_LEVEL: 'info' };
+    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: stateDir, ORDER_DEMO_PGLITE_DIR: path.join(stateDir, 'pglite'), LOG_LEVEL: 'info' };
     const consoleUrl = `http://127.0.0.1:${ports.WEB_PORT}`;
 
     const first = launch(env);
@@ -132,6 +133,9 @@ describe('npm start', { timeout: 300_000 }, () => {
     const page = await (await fetch(`${consoleUrl}/orders/777001`)).text();
     expect(page).toContain('data-outcome="completed"');
     expect(page).toContain('9 Launch Lane');
+    // The embedded database (its own supervised part) kept the outside world's records across the restart.
+    expect(page).toMatch(/data-testid="effect-charge">Charged \$205 once — ChargeCustomer ran once</);
+    expect(page).toContain('data-testid="effect-message-confirmation"');
     // The console links the Temporal UI that npm start runs: this order's own run, straight to its history.
     const uiLink = new RegExp(`href="(http://localhost:${ports.TEMPORAL_DEV_UI_PORT}/namespaces/default/workflows/order-777001/[0-9a-f-]{36}/history)"[^>]*data-testid="temporal-ui-link"`).exec(page);
     expect(uiLink?.[1], 'the order page links the Temporal UI').toBeDefined();
@@ -141,7 +145,8 @@ describe('npm start', { timeout: 300_000 }, () => {
 
   it('restarts any part killed with SIGKILL, and the console can kill and start the worker', async () => {
     const ports = await freePorts();
-    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: mkdtempSync(path.join(tmpdir(), 'launcher-kill-')) };
+    const killDir = mkdtempSync(path.join(tmpdir(), 'launcher-kill-'));
+    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: killDir, ORDER_DEMO_PGLITE_DIR: path.join(killDir, 'pglite') };
     const consoleUrl = `http://127.0.0.1:${ports.WEB_PORT}`;
     const run = launch(env);
     try {
@@ -201,7 +206,7 @@ describe('npm start', { timeout: 300_000 }, () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as net.AddressInfo).port;
     try {
-      const run = launch({ ...(await freePorts()), TEMPORAL_DEV_PORT: String(taken), TEMPORAL_DEV_STATE_DIR: stateDir });
+      const run = launch({ ...(await freePorts()), TEMPORAL_DEV_PORT: String(taken), TEMPORAL_DEV_STATE_DIR: stateDir, ORDER_DEMO_PGLITE_DIR: path.join(stateDir, 'pglite') });
       expect(await run.exited).toBe(1);
       expect(run.output()).toContain(`Port ${taken} (Temporal dev server) is already in use`);
       expect(run.output()).toContain('TEMPORAL_DEV_PORT');
