@@ -155,7 +155,7 @@ describe('npm start', { timeout: 300_000 }, () => {
       expect(run.output()).not.toContain('another terminal');
 
       // Each part, killed as `kill -9` would: the supervisor says so and brings it back by itself.
-      for (const [part, label] of [['orders', 'orders worker'], ['temporal', 'Temporal server'], ['web', 'console'], ['shipping', 'shipping worker']] as const) {
+      for (const [part, label] of [['orders', 'orders worker'], ['temporal', 'Temporal server'], ['web', 'console'], ['shipping', 'shipping worker'], ['database', 'embedded database']] as const) {
         const pid = partsOf(launcher)[part];
         expect(pid, `${part} is running`).toBeDefined();
         process.kill(pid!, 'SIGKILL');
@@ -166,6 +166,8 @@ describe('npm start', { timeout: 300_000 }, () => {
       // and the control channel (API key panel, Deploy fix) still answers the console.
       await placeOrder(consoleUrl, '778001');
       await completed(consoleUrl, '778001');
+      // The embedded database came back on its folder and port: the effects were recorded through it.
+      expect(await (await fetch(`${consoleUrl}/orders/778001`)).text()).toMatch(/data-testid="effect-charge">Charged \$205 once/);
       const keyPanel = await (await fetch(`${consoleUrl}/api-key/status`)).text();
       expect(keyPanel).toContain('data-available="true"');
       expect(keyPanel).toContain('data-testid="key-fingerprint"');
@@ -189,7 +191,7 @@ describe('npm start', { timeout: 300_000 }, () => {
 
       // Killing the launcher itself takes everything with it, and `npm start` starts again at once.
       const parts = Object.values(partsOf(launcher)).filter((pid): pid is number => pid !== undefined);
-      expect(parts).toHaveLength(4);
+      expect(parts).toHaveLength(5);
       process.kill(launcher, 'SIGKILL');
       await eventually('every part to end with the launcher', () => !parts.some(alive), 10_000);
       const again = launch(env);
