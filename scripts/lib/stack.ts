@@ -10,7 +10,7 @@ import type { Connection } from '@temporalio/client';
 import { connectionOptions, type Config } from '../../src/config.js';
 import { ensureCli } from '../../src/temporal/cli.js';
 import { claimPort, startDevServer, stopChild, stopLeftoverDevServer, type DevServer } from '../../src/temporal/devserver.js';
-import { ORDER_STATUS } from '../../src/temporal/contract.js';
+import { ORDER_STATUS, RESTOCK_SCHEDULE_ID } from '../../src/temporal/contract.js';
 import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { splitHostPort } from '../../src/process/loopback-api.js';
@@ -374,6 +374,12 @@ async function provisionServer(config: Config, address: string, say: (line: stri
   try {
     const report = await provision(connection, provisionTarget(config));
     if (report.created.length) say(`Created ${report.created.join(', ')}.`);
+    // The warehouse's restock run, every few minutes (Temporal UI: Schedules); left as it is when it exists.
+    const { Client } = await import('@temporalio/client');
+    const { ensureRestockSchedule, RESTOCK_EVERY } = await import('../../src/warehouse/schedule.js');
+    if (await ensureRestockSchedule(new Client({ connection, namespace: config.temporal.namespace }), config.taskQueue)) {
+      say(`Created the restock schedule ${RESTOCK_SCHEDULE_ID} (every ${RESTOCK_EVERY}).`);
+    }
   } catch (err) {
     // A Cloud API key usually may not create namespaces or endpoints: say what to create by hand, then go on.
     say(

@@ -9,6 +9,7 @@ import { callInfo, type CallInfo } from './context.js';
 import type { Systems } from '../db/systems.js';
 import * as order from './order.js';
 import { createGetShippingEndpoint, createShipOrder } from './shipping.js';
+import { createRestock } from './restock.js';
 
 /** Observers of activity attempts (e.g. Prometheus counters); each is called synchronously and must not throw. */
 export interface ActivityHooks {
@@ -31,6 +32,9 @@ export interface ActivityDeps {
   systems?: Systems;
 }
 
+/** The restock run's activity (our extension, not part of the wire contract). */
+export const RESTOCK = 'Restock';
+
 /** Local activity name of the NexusOperation scenario's endpoint lookup (not part of the wire contract). */
 export const GET_SHIPPING_ENDPOINT = 'GetShippingEndpoint';
 
@@ -46,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     [ACTIVITY.undoChargeCustomer]: wrap(order.createUndoChargeCustomer(systems)),
     [ACTIVITY.shipOrder]: wrap(createShipOrder(deps.random, systems)),
     [GET_SHIPPING_ENDPOINT]: wrap(createGetShippingEndpoint(deps.shippingEndpoint)),
+    [RESTOCK]: wrap(createRestock(systems)),
   };
 }
 

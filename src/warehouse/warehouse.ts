@@ -65,6 +65,8 @@ export interface Warehouse {
    * reservation of the item (the order's newest run), or stock on hand when the order reserved none.
    */
   ship(orderWorkflowId: string, shipmentKey: string, line: Line): Promise<ChangeAnswer>;
+  /** Reorders every item below its minimum, once per item for `runKey` (the restock run); the reorders placed. */
+  restock(runKey: string): Promise<SupplierOrder[]>;
   stock(): Promise<StockLevel[]>;
   reservationsOf(workflowId: string): Promise<Reservation[]>;
   /** Every shipment of an order's items (all its runs), by item. */
@@ -145,6 +147,13 @@ export function createWarehouse(db: Database): Warehouse {
         answer.applied.push(line.itemId);
         await reorder(tx, answer, line.itemId, shipmentKey);
         return answer;
+      }),
+    restock: (runKey) =>
+      db.transaction(async (tx) => {
+        const answer: ChangeAnswer = { applied: [], reorders: [] };
+        const { rows } = await tx.query<{ item_id: number }>('SELECT item_id FROM stock ORDER BY item_id');
+        for (const { item_id } of rows) await reorder(tx, answer, item_id, `${runKey}/${item_id}`);
+        return answer.reorders;
       }),
     async stock() {
       const { rows } = await db.query<{ item_id: number; description: string; on_hand: number; reserved: number; minimum: number; target: number }>(

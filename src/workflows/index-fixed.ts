@@ -14,5 +14,6 @@ export {
   OrderWorkflowNonRecoverableFailure,
   OrderWorkflowAPIKeyRotation,
   ShippingWorkflow,
+  RestockWorkflow,
 } from './index.js';
 export { OrderWorkflowRecoverableFailure } from './recoverable-failure-fixed.js';

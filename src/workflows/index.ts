@@ -14,3 +14,4 @@ export { OrderWorkflowRecoverableFailure } from './recoverable-failure.js';
 export { OrderWorkflowNonRecoverableFailure } from './non-recoverable-failure.js';
 export { OrderWorkflowAPIKeyRotation } from './api-key-rotation.js';
 export { ShippingWorkflow } from './shipping.js';
+export { RestockWorkflow } from '../warehouse/workflows.js';

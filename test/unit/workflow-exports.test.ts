@@ -1,13 +1,13 @@
-/** Both deployable workflow bundles register exactly the contract's workflow types, under their exact names. */
+/** Both deployable workflow bundles register exactly the contract's workflow types (and our restock run), under their exact names. */
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS, SHIPPING_WORKFLOW_TYPE, workflowTypeOf } from '../../src/temporal/contract.js';
+import { RESTOCK_WORKFLOW_TYPE, SCENARIOS, SHIPPING_WORKFLOW_TYPE, workflowTypeOf } from '../../src/temporal/contract.js';
 import * as fixed from '../../src/workflows/index-fixed.js';
 import * as original from '../../src/workflows/index.js';
 import * as recoverable from '../../src/workflows/recoverable-failure.js';
 import * as recoverableFixed from '../../src/workflows/recoverable-failure-fixed.js';
 import * as shipping from '../../src/workflows/shipping.js';
 
-const expected = [...SCENARIOS.map(workflowTypeOf), SHIPPING_WORKFLOW_TYPE].sort();
+const expected = [...SCENARIOS.map(workflowTypeOf), SHIPPING_WORKFLOW_TYPE, RESTOCK_WORKFLOW_TYPE].sort();
 
 describe('workflow bundles', () => {
   it('export every contract workflow type and nothing else', () => {
