@@ -109,6 +109,7 @@ describe('npm start', { timeout: 300_000 }, () => {
     const first = launch(env);
     await eventually('"Ready in" from the launcher', () => first.output().includes('Ready in'), 120_000);
     expect(first.output()).toContain(`Order demo console  ${consoleUrl}`);
+    expect(first.output()).toContain('Created the restock schedule order-demo-restock');
     expect(first.output()).toContain(`Temporal Web UI     http://localhost:${ports.TEMPORAL_DEV_UI_PORT}`);
     expect((await fetch(`http://localhost:${ports.TEMPORAL_DEV_UI_PORT}/`)).status).toBe(200);
 
@@ -130,6 +131,8 @@ describe('npm start', { timeout: 300_000 }, () => {
     // Same state folder: the order placed before the restart is still there.
     const second = launch(env);
     await eventually('"Ready in" after a restart', () => second.output().includes('Ready in'), 120_000);
+    // The server kept the schedule: a restart leaves it as it is.
+    expect(second.output()).not.toContain('Created the restock schedule');
     const page = await (await fetch(`${consoleUrl}/orders/777001`)).text();
     expect(page).toContain('data-outcome="completed"');
     expect(page).toContain('9 Launch Lane');
