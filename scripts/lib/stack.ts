@@ -234,7 +234,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const built = await compiling;
   for (const name of ['orders-worker', 'shipping-worker', 'web'] as const) {
     supervisor.add({
-      // Each part opens the database as it starts: the embedded one must answer first.
       name,
       start: async () => {
         // Plain JavaScript when it could be built (prebuild.mjs), else the TypeScript through tsx.
@@ -269,10 +268,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     say('Starting the workers and the web console...');
     // All at once, while the server starts: each part spends its first second loading its code. The
     // workers wait for their bundles (a first start of new workflow code builds them once, here).
-    const dbUp = database.up;
-    const web = dbUp.then(() => supervisor.start('web'));
-    const workers = Promise.all([bundling, dbUp]).then(() => Promise.all((['orders-worker', 'shipping-worker'] as const).map((name) => supervisor.start(name))));
-    await Promise.all([web, workers, serverUp, provisioned]);
+    // A configured database must answer before any part starts; the embedded one starts alongside the
+    // parts, which wait for it before they connect.
+    if (config.database.url) await database.up;
+    const web = supervisor.start('web');
+    const workers = bundling.then(() => Promise.all((['orders-worker', 'shipping-worker'] as const).map((name) => supervisor.start(name))));
+    await Promise.all([web, workers, serverUp, provisioned, database.up]);
   } catch (err) {
     await stop();
     throw err;
@@ -329,7 +330,11 @@ async function answer(supervisor: Supervisor, request: SupervisorAction): Promis
 async function startDatabase(config: Config, supervisor: Supervisor, say: (line: string) => void, stdio: 'inherit' | 'ignore'): Promise<{ url: string; dir: string | undefined; up: Promise<void> }> {
   if (config.database.url) {
     say(`Using the database at ${describeDatabase(config.database.url)} (DATABASE_URL).`);
-    return { url: config.database.url, dir: undefined, up: Promise.resolve() };
+    // Checked (and migrated) once here, so that an unreachable database stops the start at once, in one paragraph.
+    const { openDatabase } = await import('../../src/db/database.js');
+    const up = openDatabase(config.database.url, { connectTimeoutMs: 10_000 }).then((db) => db.close());
+    up.catch(() => undefined);
+    return { url: config.database.url, dir: undefined, up };
   }
   const port = await claimPort(config.database.pglite.port, 'embedded database', 'ORDER_DEMO_PGLITE_PORT');
   const dir = path.resolve(ROOT, config.database.pglite.dataDir);

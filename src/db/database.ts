@@ -41,7 +41,15 @@ export interface OpenOptions {
   max?: number;
   /** How long to wait for a connection before the start fails (ms). */
   connectTimeoutMs?: number;
+  /**
+   * Keep trying a refused connection for this long (ms): a part that `npm start` starts while its embedded
+   * database is still starting (ORDER_DEMO_AWAIT_SERVER) waits for it instead of failing.
+   */
+  waitForServerMs?: number;
 }
+
+/** How long a part started by `npm start` waits for the embedded database to accept connections. */
+export const DATABASE_WAIT_MS = 120_000;
 
 /** Postgres error codes worth running the transaction again for. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -55,7 +63,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   pool.on('error', (err) => options.logger?.warn('Database connection lost; the next query reconnects', { database: target, error: redactUrl(err.message, url) }));
   let migrations: MigrationReport;
   try {
-    const client = await pool.connect();
+    const client = await connectWhenUp(pool, options.waitForServerMs ?? 0);
     try {
       migrations = await migrate(client);
     } finally {
@@ -76,6 +84,21 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     query: (text, params) => inTransaction(pool, (c) => c.query(text, params)),
     close: () => pool.end(),
   };
+}
+
+/** A connection, retried while the server refuses them (it is starting) until `waitMs` have passed. */
+async function connectWhenUp(pool: pg.Pool, waitMs: number): Promise<pg.PoolClient> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // ECONNREFUSED: nothing listens yet; 57P03: PostgreSQL is starting up.
+      if (Date.now() >= deadline || !(code === 'ECONNREFUSED' || code === '57P03')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { ConfigError, connectionOptions, loadConfig } from '../config.js';
 import type { Config } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { DATABASE_WAIT_MS, openDatabase } from '../db/database.js';
 import { DatabaseError } from '../db/errors.js';
 import { createSystems, databaseSecrets } from '../db/systems.js';
 import { createLogger } from '../logger.js';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       ),
   });
   // The Effects panel and the Warehouse page read the outside systems' database (migrated on open).
-  const db = config.database.url ? await openDatabase(config.database.url, { logger }) : undefined;
+  const db = config.database.url ? await openDatabase(config.database.url, { logger, waitForServerMs: config.supervisor.awaitServer ? DATABASE_WAIT_MS : 0 }) : undefined;
   // Started alone (no launcher, no TEMPORAL_ADDRESS): look for the dev server where `npm start` puts it.
   const options = connectionOptions(config.temporal, `localhost:${config.devServer.port}`);
   const connection = lazyConnection(options);

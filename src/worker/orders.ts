@@ -5,7 +5,7 @@
  */
 import type { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { DATABASE_WAIT_MS, openDatabase } from '../db/database.js';
 import { createSystems, databaseSecrets } from '../db/systems.js';
 import { createLogger } from '../logger.js';
 import type { PollFailureWatch } from '../metrics/poll-failures.js';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   for (const s of databaseSecrets(config.database.url)) secrets.add(s);
   const secret = config.worker.controlSecret;
   // Opened (and migrated) before the worker polls: an unreachable database stops the start with its reason.
-  const db = config.database.url ? await openDatabase(config.database.url, { logger }) : undefined;
+  const db = config.database.url ? await openDatabase(config.database.url, { logger, waitForServerMs: config.supervisor.awaitServer ? DATABASE_WAIT_MS : 0 }) : undefined;
   const systems = db && createSystems(db);
   if (!secret) logger.info('No WORKER_CONTROL_SECRET: the control channel (key rotation, deploy fix) stays off');
   await runWorkerProcess<OrdersWorkerHandle>({

@@ -3,7 +3,7 @@
  * own Prometheus and health endpoints (a separate process cannot share the orders worker's ports).
  */
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { DATABASE_WAIT_MS, openDatabase } from '../db/database.js';
 import { createSystems, databaseSecrets } from '../db/systems.js';
 import { createLogger } from '../logger.js';
 import { connectWorker, exitWithError } from './process.js';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   if (config.nexus.handler.apiKey) secrets.add(config.nexus.handler.apiKey);
   for (const s of databaseSecrets(config.database.url)) secrets.add(s);
   const logger = createLogger({ name: 'shipping', level: config.logLevel, secrets: () => secrets });
-  const db = config.database.url ? await openDatabase(config.database.url, { logger }) : undefined;
+  const db = config.database.url ? await openDatabase(config.database.url, { logger, waitForServerMs: config.supervisor.awaitServer ? DATABASE_WAIT_MS : 0 }) : undefined;
   const systems = db && createSystems(db);
   await runWorkerProcess({
     name: 'Shipping worker',
