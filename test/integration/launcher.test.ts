@@ -221,6 +221,15 @@ describe('npm start', { timeout: 300_000 }, () => {
     }
   });
 
+  it('explains an unreachable DATABASE_URL in one paragraph, without a stack trace or its password', async () => {
+    const closed = await probePort(0);
+    const run = launch({ ...(await freePorts()), TEMPORAL_DEV_STATE_DIR: stateDir, DATABASE_URL: `postgres://demo:pa55-w0rd-x@127.0.0.1:${closed}/orders` });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain(`Cannot reach the database at 127.0.0.1:${closed}/orders`);
+    expect(run.output()).not.toContain('pa55-w0rd-x');
+    expect(run.output()).not.toMatch(/\n\s+at /);
+  });
+
   it('explains an unreachable configured server, without a stack trace', async () => {
     const closed = await probePort(0);
     const run = launch({ ...(await freePorts()), TEMPORAL_ADDRESS: `127.0.0.1:${closed}` });
