@@ -39,8 +39,3 @@ export async function readOrderEffects(systems: Systems, workflowId: string, run
     notifications: ofRun(notifications),
   };
 }
-
-/** True when nothing reached the outside world yet. */
-export function noEffects(e: OrderEffects): boolean {
-  return !e.charges.length && !e.refunds.length && !e.reservations.length && !e.notifications.length;
-}

@@ -23,8 +23,8 @@ export interface SupplierOrder {
  * reservation rows take on their foreign key, while they wait for this row: a deadlock.
  */
 export async function reorderIfShort(tx: Queryable, itemId: number, shortfallKey: string): Promise<SupplierOrder | undefined> {
-  const { rows } = await tx.query<{ available: number; minimum: number; target: number }>(
-    'SELECT on_hand - reserved AS available, minimum, target FROM stock WHERE item_id = $1 FOR NO KEY UPDATE',
+  const { rows } = await tx.query<{ available: number; minimum: number; target: number; description: string }>(
+    'SELECT on_hand - reserved AS available, minimum, target, description FROM stock WHERE item_id = $1 FOR NO KEY UPDATE',
     [itemId],
   );
   const stock = rows[0];
@@ -38,7 +38,7 @@ export async function reorderIfShort(tx: Queryable, itemId: number, shortfallKey
   if (!placed.rows[0]) return undefined;
   await tx.query('UPDATE stock SET on_hand = on_hand + $2 WHERE item_id = $1', [itemId, quantity]);
   await tx.query("INSERT INTO stock_movements (idempotency_key, item_id, kind, quantity) VALUES ($1, $2, 'restock', $3)", [`restock/${shortfallKey}`, itemId, quantity]);
-  return { id: Number(placed.rows[0].id), itemId, description: '', quantity, availableBefore: stock.available, shortfallKey, orderedAt: placed.rows[0].ordered_at };
+  return { id: Number(placed.rows[0].id), itemId, description: stock.description, quantity, availableBefore: stock.available, shortfallKey, orderedAt: placed.rows[0].ordered_at };
 }
 
 export async function supplierOrders(db: Queryable, limit = 20): Promise<SupplierOrder[]> {
