@@ -3,10 +3,11 @@
 // Plain JavaScript with no dependencies, because it runs before node_modules exists:
 //   1. installs the npm dependencies when they are missing or older than package-lock.json;
 //   2. vendors htmx and its SSE extension into public/vendor (never served from a CDN);
-//   3. with --test: makes sure Debian's Chromium is installed for the browser tests, and the Temporal CLI is built.
+//   3. with --test: makes sure Debian's Chromium (browser tests) and PostgreSQL (the database tests run against
+//      a real server as well as the embedded PGlite) are installed, and the Temporal CLI is built.
 // Each step says what it is doing; the slow ones show their own progress.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,20 +61,38 @@ function vendorFrontEnd() {
 
 const CHROMIUM = '/usr/bin/chromium';
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+/** Installs a Debian package with apt-get (through sudo unless root), updating the package lists once if needed. */
+function aptInstall(pkg, why, hint) {
   const aptGet = ['/usr/bin/apt-get', '/bin/apt-get'].find((p) => existsSync(p));
-  if (!aptGet) {
-    fail(`The browser tests need Chromium at ${CHROMIUM}. Install it (on Debian: \`apt-get install -y chromium\`) and run the command again.`);
-  }
+  if (!aptGet) fail(`${why}. Install it (on Debian: \`apt-get install -y ${pkg}\`)${hint ? `, ${hint}` : ''} and run the command again.`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  say('Installing Chromium for the browser tests (apt-get install chromium, a minute or two)...');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => run(sudo[0] ?? aptGet, [...(sudo.length ? [aptGet] : []), '-q', 'install', '-y', '--no-install-recommends', 'chromium'], { env });
+  const install = () => run(sudo[0] ?? aptGet, [...(sudo.length ? [aptGet] : []), '-q', 'install', '-y', '--no-install-recommends', pkg], { env });
   if (!install()) {
     run(sudo[0] ?? aptGet, [...(sudo.length ? [aptGet] : []), 'update'], { env });
-    if (!install()) fail(`Could not install Chromium with apt-get (see above). Install it yourself (\`apt-get install -y chromium\`) and run the command again.`);
+    if (!install()) fail(`Could not install ${pkg} with apt-get (see above). Install it yourself (\`apt-get install -y ${pkg}\`) and run the command again.`);
   }
+}
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  say('Installing Chromium for the browser tests (apt-get install chromium, a minute or two)...');
+  aptInstall('chromium', `The browser tests need Chromium at ${CHROMIUM}`);
+}
+
+/** Debian's server binaries (initdb, postgres), in /usr/lib/postgresql/<version>/bin; PG_BIN names another place. */
+function hasPostgres() {
+  if (process.env.PG_BIN) return existsSync(path.join(process.env.PG_BIN, 'initdb'));
+  const root = '/usr/lib/postgresql';
+  return existsSync(root) && readdirSync(root).some((v) => existsSync(path.join(root, v, 'bin', 'initdb')));
+}
+
+function ensurePostgres() {
+  if (hasPostgres()) return;
+  // Only the binaries are used: each test run starts its own server on a free port with a throw-away data folder.
+  say('Installing PostgreSQL for the database tests (apt-get install postgresql, a minute)...');
+  aptInstall('postgresql', 'The database tests also run against a real PostgreSQL server', 'or set PG_BIN to the folder of its initdb and postgres');
+  if (!hasPostgres()) fail('postgresql was installed but no initdb was found under /usr/lib/postgresql/*/bin: set PG_BIN to the folder of initdb and postgres.');
 }
 
 function ensureTemporalCli() {
@@ -86,5 +105,6 @@ ensureDependencies();
 vendorFrontEnd();
 if (args.has('--test')) {
   ensureChromium();
+  ensurePostgres();
   ensureTemporalCli();
 }

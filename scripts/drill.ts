@@ -40,16 +40,15 @@ const STACK_DRILLS: Drill[] = [
 async function main(): Promise<void> {
   const started = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), 'order-drill-'));
-  const ledger = path.join(dir, 'payments.jsonl');
   let ls: LocalStack | undefined;
   process.once('SIGINT', () => void (ls?.stop() ?? Promise.resolve()).finally(() => process.exit(130)));
   const results: DrillResult[] = [];
   let cliPath: string | undefined;
   try {
-    say('Starting the demo on free ports under its supervisor (persistent server state in a temporary directory, payment ledger on)...');
+    say('Starting the demo on free ports under its supervisor (persistent server state and the embedded database in temporary directories)...');
     // The RecoverableFailure fix is deployed so that scenario ends by itself like the others. Error logs only:
     // the in-process gateway would otherwise print each refused call of the key drill, which reports them itself.
-    ls = await startLocalStack({ persistent: true, supervise: true, say: supervisorSays, env: { ORDER_DEMO_LEDGER_FILE: ledger, ORDER_DEMO_FIX_DEPLOYED: 'true', LOG_LEVEL: 'error' } });
+    ls = await startLocalStack({ persistent: true, supervise: true, say: supervisorSays, env: { ORDER_DEMO_FIX_DEPLOYED: 'true', LOG_LEVEL: 'error' } });
     cliPath = (await ensureCli({ root: ROOT, explicitPath: ls.config.devServer.cliPath, say: () => undefined })).path;
     for (const [title, drill] of STACK_DRILLS) {
       say(`Drill: ${title}`);

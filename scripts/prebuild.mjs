@@ -24,6 +24,7 @@ export const ENTRIES = {
   'orders-worker': 'src/worker/orders.ts',
   'shipping-worker': 'src/worker/shipping.ts',
   web: 'src/web/main.ts',
+  database: 'src/db/main.ts',
 };
 
 function sourceFiles(dir) {

@@ -1,6 +1,7 @@
 /** `npm start`: the whole demo on this machine, stopped cleanly by Ctrl-C. */
 import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { DatabaseError } from '../src/db/errors.js';
 import { createAccess } from '../src/web/room/access.js';
 import { SIGN_IN_TTL_MS } from '../src/web/room/sessions.js';
 import { CliUnavailableError } from '../src/temporal/cli.js';
@@ -8,7 +9,7 @@ import { DevServerError, PortInUseError } from '../src/temporal/devserver.js';
 import { StackError, startStack, type Stack } from './lib/stack.js';
 
 const say = (line: string): void => console.log(`[start] ${line}`);
-const EXPECTED = [ConfigError, CliUnavailableError, DevServerError, PortInUseError, StackError];
+const EXPECTED = [ConfigError, CliUnavailableError, DevServerError, PortInUseError, StackError, DatabaseError];
 
 async function main(): Promise<void> {
   const started = Date.now();

@@ -15,6 +15,23 @@ describe('loadConfig', () => {
     expect(config.temporal.uiUrl).toBe('http://localhost:8233');
   });
 
+  it('runs the embedded database unless DATABASE_URL names one; a bad URL is refused without being quoted', () => {
+    expect(loadConfig({}).database).toEqual({ url: undefined, pglite: { port: 5433, dataDir: '.data/pglite' } });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:pw@db:5432/orders' }).database.url).toBe('postgres://u:pw@db:5432/orders');
+    for (const bad of ['mysql://u:s3cretpw@db/x', 'not a url s3cretpw']) {
+      const err = (() => {
+        try {
+          loadConfig({ DATABASE_URL: bad });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err?.message).toContain('DATABASE_URL must be a PostgreSQL URL');
+      expect(err?.message).not.toContain('s3cretpw');
+    }
+  });
+
   it('uses the server named by the standard variables and starts none', () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'k3y-value' });
     expect(config.temporal).toMatchObject({ external: true, address: 'ns.acct.tmprl.cloud:7233', namespace: 'ns.acct', apiKey: 'k3y-value', tls: true });

@@ -104,8 +104,16 @@ export interface Config {
    * the customer id of the Shop page's shared cart, the one the audience may add to.
    */
   cart: { continueEvery: number; roomCustomer: string };
-  /** The simulated payment provider's ledger file (charges and refunds, at most once per order); unset: no ledger. */
-  payments: { ledgerFile: string | undefined };
+  /**
+   * The database of the simulated outside systems (payments, warehouse, supplier, notifications).
+   * `url`: DATABASE_URL, any PostgreSQL; unset, the launcher runs the embedded one (PGlite) and hands its URL
+   * to every part. A part started without either records no effects.
+   */
+  database: {
+    url: string | undefined;
+    /** The embedded database `npm start` runs when DATABASE_URL is unset. */
+    pglite: { port: number; dataDir: string };
+  };
   /** `npm start`'s supervisor: a part killed from the console starts again by itself after this delay (unset: only "Start" does). */
   supervisor: {
     autoRestartSeconds: number | undefined;
@@ -194,7 +202,10 @@ export function loadConfig(env: Env = process.env): Config {
       cliPath: env.TEMPORAL_CLI_PATH || undefined,
     },
     cart: { continueEvery: wholeNumber(env, 'ORDER_DEMO_CART_CONTINUE_EVERY', 10, 1, 1000), roomCustomer: customerId(env, 'ORDER_DEMO_ROOM_CART', 'room') },
-    payments: { ledgerFile: env.ORDER_DEMO_LEDGER_FILE?.trim() || undefined },
+    database: {
+      url: databaseUrl(env, 'DATABASE_URL'),
+      pglite: { port: port(env, 'ORDER_DEMO_PGLITE_PORT', 5433), dataDir: nonEmpty(env, 'ORDER_DEMO_PGLITE_DIR', '.data/pglite') },
+    },
     supervisor: {
       autoRestartSeconds: env.ORDER_DEMO_AUTO_RESTART_SECONDS?.trim() ? seconds(env, 'ORDER_DEMO_AUTO_RESTART_SECONDS') : undefined,
       awaitServer: bool(env, 'ORDER_DEMO_AWAIT_SERVER', false),
@@ -287,6 +298,22 @@ export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** A postgres:// URL. Never quoted back: it may hold a password. */
+function databaseUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^postgres(ql)?:$/.test(url.protocol) || !url.hostname) {
+    throw new ConfigError(`${name} must be a PostgreSQL URL such as postgres://user:password@host:5432/database (its value is not shown: it may hold a password).`);
+  }
+  return raw;
 }
 
 function nonEmpty(env: Env, name: string, fallback: string): string {

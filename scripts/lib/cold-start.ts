@@ -24,7 +24,7 @@ export interface ColdStart {
 
 export async function measureColdStart(timeoutMs = 90_000): Promise<ColdStart> {
   const stateDir = mkdtempSync(path.join(tmpdir(), 'order-demo-cold-'));
-  const env: Record<string, string> = { ...(await freePortsEnv()), TEMPORAL_DEV_STATE_DIR: stateDir };
+  const env: Record<string, string> = { ...(await freePortsEnv()), TEMPORAL_DEV_STATE_DIR: stateDir, ORDER_DEMO_PGLITE_DIR: path.join(stateDir, 'pglite') };
   // A presenter's TEMPORAL_ADDRESS (or profile) would make `npm start` use their server instead of starting one.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TEMPORAL_') || name === 'TEMPORAL_CLI_PATH'));
   const started = performance.now();

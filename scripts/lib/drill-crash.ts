@@ -32,14 +32,13 @@ export async function shippingKillDrill(ls: LocalStack, o: CrashOptions): Promis
   const k = await killAndWatch(supervisor, 'shipping-worker', orders, 'nexus');
   o.say(`  shipping worker SIGKILLed${shipping ? ' with Nexus operations in flight' : ''}; ${k.back ? `back in ${((k.back - k.kill.at) / 1000).toFixed(1)} s` : 'not back'}`);
   const restarts = restartsOf(ls, 'shipping-worker') - restartsBefore;
-  const checks = await checkOrders(ls.client, orders, ls.config.payments.ledgerFile, Date.now() + SETTLE_MS);
+  const checks = await checkOrders(ls.client, orders, ls.systems, Date.now() + SETTLE_MS);
   // Nexus calls cut by the kill are retried by the server with its own backoff: the tail can outlast the restart.
   const allDone = secondsBetween(k.kill.at, await lastEndedAt(orders));
   return drillResult({
     name: 'Shipping worker SIGKILLed',
     started,
     checks,
-    ledger: ls.config.payments.ledgerFile,
     notes: [`NexusOperation orders only; ${restarts} restart${restarts === 1 ? '' : 's'} by the supervisor; ${allDone === undefined ? 'not every order ended' : `the last order ended ${allDone.toFixed(0)} s after the kill`}`],
     problems: [
       ...(shipping ? [] : ['no Nexus operation had started before the kill']),
@@ -63,12 +62,11 @@ export async function serverKillDrill(ls: LocalStack, o: CrashOptions): Promise<
   o.say(`  Temporal server SIGKILLed with ${orders.length} orders in flight; ${back === undefined ? 'not back' : `back in ${back.toFixed(1)} s`}`);
   const consoleReady = await until(async () => (await get(`${ls.stack.consoleUrl}/readyz`)).status === 200, 60_000);
   const restarts = restartsOf(ls, 'temporal') - restartsBefore;
-  const checks = await checkOrders(ls.client, orders, ls.config.payments.ledgerFile, Date.now() + SETTLE_MS);
+  const checks = await checkOrders(ls.client, orders, ls.systems, Date.now() + SETTLE_MS);
   return drillResult({
     name: 'Temporal server SIGKILLed',
     started,
     checks,
-    ledger: ls.config.payments.ledgerFile,
     notes: [`${restarts} restart${restarts === 1 ? '' : 's'} by the supervisor, on its saved state; workers and console reconnected by themselves`],
     problems: [
       ...(k.back ? [] : ['the supervisor did not bring the Temporal server back within 90 s']),

@@ -70,7 +70,7 @@ export async function keyOutageDrill(ls: LocalStack, o: KeyOutageOptions): Promi
   o.say('  new key issued and handed to the worker');
   const pollingAgain = await firstTime(async () => (await control.status().catch(() => undefined))?.polling === true, 90_000);
   const moving = await movingAgain(orders, { after: rotatedAt, kind: 'worker' });
-  const checks = await checkOrders(ls.client, orders, ls.config.payments.ledgerFile, Date.now() + SETTLE_MS);
+  const checks = await checkOrders(ls.client, orders, ls.systems, Date.now() + SETTLE_MS);
   const allDone = secondsBetween(rotatedAt, await lastEndedAt(orders));
 
   if (movedMeanwhile !== undefined) problems.push('orders moved while the key was revoked: the outage did not take');
@@ -82,7 +82,6 @@ export async function keyOutageDrill(ls: LocalStack, o: KeyOutageOptions): Promi
     name: `API key revoked ${o.outageSeconds} s, then rotated`,
     started,
     checks,
-    ledger: ls.config.payments.ledgerFile,
     notes: [
       `${restartsDuring ? `worker process died and was restarted ${restartsDuring} times by the supervisor` : 'worker process kept running'}` +
         ` (${states}; ${view.refusedPolls} refused polls, ${view.reportedNotPolling ? 'reported not polling' : 'never reported not polling'}` +

@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { createSystems } from '../../src/db/systems.js';
 import { orderWorkflowId, type Scenario } from '../../src/temporal/contract.js';
 import { checkOrders, DRILL_SCENARIOS, newOrderId, type DrillOrder } from './drill-orders.js';
 import { alive, commandLine, descendants, PART_COMMAND, partPid } from '../../src/process/procs.js';
@@ -24,7 +26,7 @@ export interface LauncherKillOptions {
   timeScale: number;
   /** The Temporal CLI to give it (no search, no build). */
   cliPath: string;
-  /** Where its state folder and payment ledger go (the caller removes it). */
+  /** Where its state folder and embedded database go (the caller removes it). */
   workDir: string;
   say: Say;
 }
@@ -43,7 +45,6 @@ interface Launch {
 
 export async function launcherKillDrill(o: LauncherKillOptions): Promise<DrillResult> {
   const started = Date.now();
-  const ledger = path.join(o.workDir, 'launcher-payments.jsonl');
   const ports = await freePortsEnv();
   // A clean environment, as on a presenter's machine: nothing of this process's Temporal settings leaks in.
   const env = {
@@ -53,13 +54,14 @@ export async function launcherKillDrill(o: LauncherKillOptions): Promise<DrillRe
     TEMPORAL_DEV_STATE_DIR: mkdtempSync(path.join(o.workDir, 'launcher-state-')),
     ORDER_DEMO_TIME_SCALE: String(o.timeScale),
     ORDER_DEMO_FIX_DEPLOYED: 'true',
-    ORDER_DEMO_LEDGER_FILE: ledger,
+    ORDER_DEMO_PGLITE_DIR: mkdtempSync(path.join(o.workDir, 'launcher-pglite-')),
     ...ports,
   };
   const consoleUrl = `http://127.0.0.1:${ports.WEB_PORT}`;
   const launches: Launch[] = [];
   const everyPid = new Map<number, string>();
   let connection: Connection | undefined;
+  let db: Database | undefined;
   try {
     const first = launch(env);
     launches.push(first);
@@ -89,14 +91,14 @@ export async function launcherKillDrill(o: LauncherKillOptions): Promise<DrillRe
     const client = new Client({ connection });
     const orders: DrillOrder[] = placed.map((p) => ({ ...p, handle: client.workflow.getHandle(orderWorkflowId(p.orderId)) }));
     const moving = await movingAgain(orders, { after: killedAt, kind: 'worker', notByPid: oldWorker });
-    const checks = await checkOrders(client, orders, ledger, Date.now() + SETTLE_MS);
+    db = await openDatabase(`postgres://postgres@127.0.0.1:${ports.ORDER_DEMO_PGLITE_PORT}/postgres`, { max: 2 });
+    const checks = await checkOrders(client, orders, createSystems(db), Date.now() + SETTLE_MS);
     problems.push(...(await ctrlC(second)));
     const gone = secondsBetween(killedAt, goneAt);
     return drillResult({
       name: 'npm start (launcher) SIGKILLed',
       started,
       checks,
-      ledger,
       notes: [
         `${parts.length} processes under it ${gone === undefined ? 'not all gone' : `all gone ${gone.toFixed(1)} s after the kill`}; restarted at once on the same state folder; Ctrl-C then left nothing`,
       ],
@@ -105,6 +107,7 @@ export async function launcherKillDrill(o: LauncherKillOptions): Promise<DrillRe
     });
   } finally {
     await connection?.close();
+    await db?.close();
     // Whatever went wrong, nothing of ours stays: the launchers, then any part still running as it was.
     for (const run of launches) for (const pid of descendants(run.child.pid!)) everyPid.set(pid, commandLine(pid));
     for (const run of launches) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');

@@ -1,12 +1,14 @@
 /**
  * The drills' orders: a mix of every scenario that ends without a person, what each must end as, and
- * the payment ledger's evidence that no charge or refund was applied twice.
+ * the outside systems' evidence, read from the database, that each effect (charge, refund, reservation,
+ * shipment, message) was applied exactly as the scenario says: none missing, none doubled.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { readLedger, type LedgerEntry } from '../../src/activities/ledger.js';
-import { paymentKey } from '../../src/activities/order.js';
+import { ITEMS } from '../../src/activities/order.js';
+import type { Systems } from '../../src/db/systems.js';
+import { readOrderEffects, type OrderEffects } from '../../src/effects/order-effects.js';
 import { ACTIVITY, INVALID_CREDIT_CARD, orderWorkflowId, workflowTypeOf, type OrderResult, type Scenario } from '../../src/temporal/contract.js';
 
 /**
@@ -87,39 +89,72 @@ export interface OrderCheck {
   order: DrillOrder;
   /** What is wrong with how it ended (the order is lost); undefined when it ended as its scenario says. */
   problem: string | undefined;
-  /** What is wrong with its payments (a charge missing, or applied twice). */
-  ledgerProblem: string | undefined;
-  /** ChargeCustomer re-ran after the charge was applied and got the recorded answer: idempotence exercised. */
+  /** What is wrong with its effects in the outside systems (one missing, doubled or unexpected). */
+  effectsProblem: string | undefined;
+  /** Effects applied more than once (0 when the systems' keys held). */
+  doubled: number;
+  /** ChargeCustomer re-ran after the charge was applied and got the provider's first answer: idempotence exercised. */
   chargeReplayed: boolean;
 }
 
-/** Checks each order's end and its ledger entries; every order gets until `deadline`. */
-export async function checkOrders(client: Client, orders: DrillOrder[], ledgerFile: string | undefined, deadline: number): Promise<OrderCheck[]> {
+/** Checks each order's end and its effects in the database; every order gets until `deadline`. */
+export async function checkOrders(client: Client, orders: DrillOrder[], systems: Systems | undefined, deadline: number): Promise<OrderCheck[]> {
   const outcomes = await Promise.all(orders.map((o) => outcomeOf(client, o.handle, deadline)));
-  const ledger = ledgerFile ? readLedger(ledgerFile) : undefined;
   return Promise.all(
     orders.map(async (order, i) => {
       const outcome = outcomes[i]!;
       const history = outcome.kind === 'unfinished' ? [] : await activityTrail(order.handle);
-      const entries = ledger?.filter((e) => e.key === paymentKey({ OrderId: order.orderId }));
-      const charge = entries?.find((e) => e.op === 'charge');
+      const effects = systems && (await readOrderEffects(systems, orderWorkflowId(order.orderId)));
+      const charge = effects?.charges[0];
       const chargeAttempt = history.find((a) => a.type === ACTIVITY.chargeCustomer)?.lastAttempt ?? 0;
+      const counted = effects && countEffects(order, effects);
       return {
         order,
         problem: outcomeProblem(order, outcome, history),
-        ledgerProblem: entries && paymentsProblem(order, entries),
+        effectsProblem: counted?.problem,
+        doubled: counted?.doubled ?? 0,
         chargeReplayed: !!charge && chargeAttempt > charge.attempt,
       };
     }),
   );
 }
 
-/** Lines beyond the first for the same (op, key) among these orders': each one a charge or refund applied twice. */
-export function ledgerDuplicates(file: string, orders: DrillOrder[]): number {
-  const keys = new Set(orders.map((o) => paymentKey({ OrderId: o.orderId })));
-  const seen = new Map<string, number>();
-  for (const e of readLedger(file)) if (keys.has(e.key)) seen.set(`${e.op} ${e.key}`, (seen.get(`${e.op} ${e.key}`) ?? 0) + 1);
-  return [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
+/**
+ * What an order's scenario must leave in the outside world: a completed order one captured charge, its
+ * three items reserved then shipped once each, one confirmation; a declined card one declined charge, one
+ * void, its items reserved then released, one cancellation message.
+ */
+export function expectedEffects(scenario: Scenario): Record<string, number> {
+  const declined = scenario === 'NonRecoverableFailure';
+  const expected: Record<string, number> = declined
+    ? { 'charge declined': 1, 'refund voided': 1, 'message cancellation': 1 }
+    : { 'charge captured': 1, 'message confirmation': 1 };
+  for (const item of ITEMS) {
+    expected[`item ${item.id} ${declined ? 'released' : 'shipped'}`] = 1;
+    if (!declined) expected[`item ${item.id} shipment`] = 1;
+  }
+  return expected;
+}
+
+/** Each effect counted against the scenario's expectation: missing, doubled and unexpected ones named. */
+export function countEffects(order: DrillOrder, e: OrderEffects): { problem: string | undefined; doubled: number } {
+  const got = new Map<string, number>();
+  const add = (key: string): void => void got.set(key, (got.get(key) ?? 0) + 1);
+  for (const c of e.charges) add(`charge ${c.outcome}`);
+  for (const r of e.refunds) add(`refund ${r.outcome}`);
+  for (const n of e.notifications) add(`message ${n.kind}`);
+  for (const r of e.reservations) if (r.quantity > 0) add(`item ${r.itemId} ${r.state}`);
+  for (const s of e.shipments) add(`item ${s.itemId} shipment`);
+  const expected = expectedEffects(order.scenario);
+  const problems: string[] = [];
+  let doubled = 0;
+  for (const [key, n] of Object.entries(expected)) {
+    const seen = got.get(key) ?? 0;
+    if (seen < n) problems.push(`${key} missing`);
+    if (seen > n) (problems.push(`${key} ×${seen}`), (doubled += seen - n));
+  }
+  for (const [key, n] of got) if (!(key in expected)) problems.push(`unexpected ${key}${n > 1 ? ` ×${n}` : ''}`);
+  return { problem: problems.length ? `effects: ${problems.join(', ')}` : undefined, doubled };
 }
 
 function outcomeProblem(order: DrillOrder, outcome: Outcome, trail: ActivityRun[]): string | undefined {
@@ -137,12 +172,6 @@ function outcomeProblem(order: DrillOrder, outcome: Outcome, trail: ActivityRun[
   const { trackingId, address } = outcome.result;
   if (!/^[0-9a-f-]{36}$/.test(trackingId ?? '')) return `no tracking id in ${JSON.stringify(outcome.result)}`;
   return address === order.address ? undefined : `shipped to "${address}", expected "${order.address}"`;
-}
-
-function paymentsProblem(order: DrillOrder, entries: LedgerEntry[]): string | undefined {
-  const got = entries.map((e) => `${e.op} ${e.outcome}`).sort().join(', ');
-  const expected = order.scenario === 'NonRecoverableFailure' ? 'charge declined, refund voided' : 'charge captured';
-  return got === expected ? undefined : `ledger has [${got}], expected [${expected}]`;
 }
 
 interface ActivityRun {

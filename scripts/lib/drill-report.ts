@@ -1,8 +1,8 @@
 /**
  * What a fault drill reports, and the table `npm run drill` prints: orders lost (did not end as their
- * scenario says), payments duplicated (the ledger holds one twice), and the time to recover from each break.
+ * scenario says), effects doubled (the database holds one twice), and the time to recover from each break.
  */
-import { ledgerDuplicates, type OrderCheck } from './drill-orders.js';
+import type { OrderCheck } from './drill-orders.js';
 import { formatTable, mark } from './table.js';
 
 /** Seconds from each break to recovery, as a presenter sees it (see drill-recovery.ts). */
@@ -36,22 +36,21 @@ export interface ResultInput {
   /** Date.now() when the drill began. */
   started: number;
   checks: OrderCheck[];
-  ledger: string | undefined;
   notes?: string[];
   problems?: string[];
   recovery?: Recovery;
 }
 
-export function drillResult({ name, started, checks, ledger, notes = [], problems = [], recovery }: ResultInput): DrillResult {
+export function drillResult({ name, started, checks, notes = [], problems = [], recovery }: ResultInput): DrillResult {
   const failed = checks.filter((c) => c.problem);
   return {
     name,
     survived: [`${checks.length - failed.length}/${checks.length} orders ended as their scenario says`, ...notes].join('; '),
     lost: failed.length,
-    duplicated: ledger ? ledgerDuplicates(ledger, checks.map((c) => c.order)) : 0,
+    duplicated: checks.reduce((sum, c) => sum + c.doubled, 0),
     problems: [
       ...problems,
-      ...checks.flatMap((c) => [c.problem, c.ledgerProblem].filter(Boolean).map((p) => `order ${c.order.orderId} (${c.order.scenario}): ${p}`)),
+      ...checks.flatMap((c) => [c.problem, c.effectsProblem].filter(Boolean).map((p) => `order ${c.order.orderId} (${c.order.scenario}): ${p}`)),
     ],
     seconds: (Date.now() - started) / 1000,
     recovery,

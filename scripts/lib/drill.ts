@@ -1,11 +1,10 @@
 /**
  * The fault drills, shared by `npm run drill` (full size) and test/integration/drill.test.ts (short):
  * each breaks one part of a running demo on purpose and reports what survived. An order is lost when it
- * does not end as its scenario says; a payment is duplicated when the ledger holds it twice. Parts killed
+ * does not end as its scenario says; an effect (charge, refund, reservation, shipment, message) is doubled when the database holds it twice. Parts killed
  * with SIGKILL are brought back by the stack's supervisor, as under `npm start`, never by the drill.
  * More drills: drill-crash.ts (shipping worker, dev server), drill-key.ts (key outage), drill-launcher.ts.
  */
-import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkOrders, startOrders, type DrillOrder, type DrillPace } from './drill-orders.js';
 import { killAndWatch, killPart, movingAgain, partBack, recoveryOf, secondsBetween, type KillRecovery } from './drill-recovery.js';
@@ -31,7 +30,6 @@ export interface WorkerKillOptions {
 export async function workerKillDrill(ls: LocalStack, o: WorkerKillOptions): Promise<DrillResult> {
   requireSupervision(ls, 'worker-kill');
   const started = Date.now();
-  const ledger = ls.config.payments.ledgerFile;
   const supervisor = ls.stack.supervisor;
   const restartsBefore = restartsOf(ls, 'orders-worker');
   const orders: DrillOrder[] = [];
@@ -42,7 +40,7 @@ export async function workerKillDrill(ls: LocalStack, o: WorkerKillOptions): Pro
   for (let i = 0; i <= o.kills; i++) {
     orders.push(...(await startOrders(ls.client, ls.config.taskQueue, wave(i), o.pace, undefined, orders.length)));
     if (i === o.kills) break;
-    const cause = await nextPayment(ledger, 1500, 5000);
+    const cause = await nextPayment(ls, 1500, 5000);
     if (cause === 'payment') afterPayment++;
     const k = await killAndWatch(supervisor, 'orders-worker', orders, 'worker');
     kills.push(k);
@@ -56,14 +54,13 @@ export async function workerKillDrill(ls: LocalStack, o: WorkerKillOptions): Pro
   const restarts = restartsOf(ls, 'orders-worker') - restartsBefore;
   // More restarts than kills is fine (a start that failed and was retried); fewer means some kill was never undone.
   if (restarts < kills.length) problems.push(`${kills.length} kills but ${restarts} restarts by the supervisor`);
-  const checks = await checkOrders(ls.client, orders, ledger, Date.now() + SETTLE_MS);
+  const checks = await checkOrders(ls.client, orders, ls.systems, Date.now() + SETTLE_MS);
   const replayed = checks.filter((c) => c.chargeReplayed).length;
   return drillResult({
     name: 'Orders worker SIGKILLed',
     started,
     checks,
-    ledger,
-    notes: [`${kills.length} kills (${afterPayment} just after a payment), ${restarts} restarts by the supervisor; ${replayed} charges re-run after a kill got the ledger's answer`],
+    notes: [`${kills.length} kills (${afterPayment} just after a payment), ${restarts} restarts by the supervisor; ${replayed} charges re-run after a kill got the payment provider's first answer (its idempotency key)`],
     problems,
     recovery: recoveryOf(kills),
   });
@@ -95,12 +92,11 @@ export async function serverRestartDrill(ls: LocalStack, o: ServerRestartOptions
   o.say('  Temporal server started again on its saved state');
   const moving = await movingAgain(orders, { after: stopped, kind: 'worker' });
   const consoleBack = await until(async () => (await get(`${ls.stack.consoleUrl}/readyz`)).status === 200, 60_000);
-  const checks = await checkOrders(ls.client, orders, ls.config.payments.ledgerFile, Date.now() + SETTLE_MS);
+  const checks = await checkOrders(ls.client, orders, ls.systems, Date.now() + SETTLE_MS);
   return drillResult({
     name: 'Temporal server restarted',
     started,
     checks,
-    ledger: ls.config.payments.ledgerFile,
     problems: consoleBack ? [] : ['the console never became ready again'],
     recovery: { back: [secondsBetween(restarted, back)], moving: [secondsBetween(restarted, moving)] },
   });
@@ -144,12 +140,11 @@ export async function consoleKillDrill(ls: LocalStack, o: ConsoleKillOptions): P
     const sawDone = ends.filter((end) => end === 'completed').length;
     if (reconnected < o.viewers) problems.push(`${o.viewers - reconnected} viewers never reconnected`);
     if (sawDone < o.viewers) problems.push(`${o.viewers - sawDone} viewers did not see the order complete (${[...new Set(ends)].join(', ')})`);
-    const checks = await checkOrders(ls.client, orders, ls.config.payments.ledgerFile, Date.now() + SETTLE_MS);
+    const checks = await checkOrders(ls.client, orders, ls.systems, Date.now() + SETTLE_MS);
     return drillResult({
       name: 'Console SIGKILLed',
       started,
       checks,
-      ledger: ls.config.payments.ledgerFile,
       notes: [`${reconnected}/${o.viewers} viewers reconnected, ${sawDone} saw done`],
       problems,
       recovery: { back: [secondsBetween(kill.at, back)], moving: [secondsBetween(kill.at, moving)] },
@@ -206,13 +201,12 @@ export async function serverPauseDrill(ls: LocalStack, o: ServerPauseOptions): P
     ...(recovered ? [] : ['the console did not recover within 60 s']),
   ];
   const movedAt = await moving;
-  const checks = await checkOrders(ls.client, orders, ls.config.payments.ledgerFile, Date.now() + SETTLE_MS);
+  const checks = await checkOrders(ls.client, orders, ls.systems, Date.now() + SETTLE_MS);
   const recovery = back ? `banner cleared ${((back - resumed) / 1000).toFixed(1)} s after resume` : 'no recovery';
   return drillResult({
     name: 'Temporal server paused',
     started,
     checks,
-    ledger: ls.config.payments.ledgerFile,
     notes: [`banner ${banner ? 'shown' : 'missing'}, home page served, ${recovery}`],
     problems,
     recovery: { back: [secondsBetween(resumed, back)], moving: [secondsBetween(resumed, movedAt)] },
@@ -228,15 +222,15 @@ export function requireSupervision(ls: LocalStack, drill: string): void {
   if (!ls.supervised) throw new Error(`The ${drill} drill needs a supervised stack (startLocalStack({ supervise: true })): the supervisor, not the drill, restarts what it kills.`);
 }
 
-/** Waits at least minMs, then until the ledger grows (a charge or refund applied) or maxMs have passed. */
-async function nextPayment(ledger: string | undefined, minMs: number, maxMs: number): Promise<'payment' | 'timer'> {
+/** Waits at least minMs, then until the payment provider applies a charge or refund, or maxMs have passed. */
+async function nextPayment(ls: LocalStack, minMs: number, maxMs: number): Promise<'payment' | 'timer'> {
   await sleep(minMs);
-  const size = () => (ledger ? (statSync(ledger, { throwIfNoEntry: false })?.size ?? 0) : 0);
-  const before = size();
+  const count = async () => Number((await ls.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM payments')).rows[0]?.n ?? 0);
+  const before = await count();
   const deadline = Date.now() + maxMs - minMs;
   while (Date.now() < deadline) {
-    if (size() !== before) return 'payment';
-    await sleep(2);
+    if ((await count()) !== before) return 'payment';
+    await sleep(5);
   }
   return 'timer';
 }

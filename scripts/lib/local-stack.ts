@@ -10,9 +10,11 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type Config } from '../../src/config.js';
 import { PortInUseError, probePort } from '../../src/temporal/devserver.js';
 import { startStack, StackError, type Stack } from './stack.js';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { createSystems, type Systems } from '../../src/db/systems.js';
 
 /** Every listening address a stack's processes take, by setting. */
-const PORT_SETTINGS = ['TEMPORAL_DEV_PORT', 'TEMPORAL_DEV_UI_PORT', 'WEB_PORT'] as const;
+const PORT_SETTINGS = ['TEMPORAL_DEV_PORT', 'TEMPORAL_DEV_UI_PORT', 'WEB_PORT', 'ORDER_DEMO_PGLITE_PORT'] as const;
 const ADDRESS_SETTINGS = [
   'WORKER_METRICS_ADDRESS',
   'WORKER_CONTROL_ADDRESS',
@@ -42,8 +44,11 @@ export function portsOf(env: Record<string, string>): number[] {
 export interface LocalStack {
   stack: Stack;
   config: Config;
-  /** The settings its processes got (ports, ledger...). */
+  /** The settings its processes got (ports, state folders...). */
   env: Record<string, string>;
+  /** Our own connection to the stack's database (the embedded one, or DATABASE_URL's): the drills read the effects there. */
+  db: Database;
+  systems: Systems;
   /** A client of our own, straight to the server (not through the gateway). */
   client: Client;
   /** Whether its supervisor restarts parts that exit unexpectedly (the crash drills need it). */
@@ -58,7 +63,7 @@ export interface LocalStack {
 export interface LocalStackOptions {
   /** Server state in a temporary directory (survives a dev-server restart) instead of memory. */
   persistent?: boolean;
-  /** Extra settings for every process (e.g. ORDER_DEMO_LEDGER_FILE). */
+  /** Extra settings for every process (e.g. DATABASE_URL for a PostgreSQL of the caller's). */
   env?: Record<string, string>;
   /** Restart parts that exit unexpectedly, as `npm start` does (the crash drills); default off. */
   supervise?: boolean;
@@ -78,7 +83,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack> {
   const stateDir = options.persistent ? mkdtempSync(path.join(tmpdir(), 'order-demo-state-')) : undefined;
-  const env = { ...(await freePortsEnv()), ...(stateDir ? { TEMPORAL_DEV_STATE_DIR: stateDir } : {}), ...options.env };
+  // The embedded database always keeps its data in a folder of ours (it survives a restart of its part).
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'order-demo-pglite-'));
+  const removeDirs = (): void => {
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const env = { ...(await freePortsEnv()), ...(stateDir ? { TEMPORAL_DEV_STATE_DIR: stateDir } : {}), ORDER_DEMO_PGLITE_DIR: dataDir, ...options.env };
   // Chosen here rather than by startStack so that a drill can use the control channel; given to the stack
   // through its config only, so it still reaches just the two ends of the channel (not the shipping worker).
   const controlSecret = options.env?.WORKER_CONTROL_SECRET ?? randomBytes(24).toString('base64url');
@@ -89,6 +100,7 @@ async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack>
   }
   let stack: Stack | undefined;
   let connection: Connection;
+  let db: Database;
   try {
     stack = await startStack({
       config,
@@ -99,9 +111,10 @@ async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack>
       supervise: options.supervise ?? false,
     });
     connection = await Connection.connect({ address: stack.address });
+    db = await openDatabase(stack.databaseUrl, { max: 4 });
   } catch (err) {
     await stack?.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    removeDirs();
     throw err;
   }
   const started = stack;
@@ -110,13 +123,16 @@ async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack>
     config,
     env,
     client: new Client({ connection, namespace: config.temporal.namespace }),
+    db,
+    systems: createSystems(db),
     supervised: options.supervise ?? false,
     controlSecret,
     serverPid: () => started.supervisor.child('temporal')?.pid,
     async stop() {
       await connection.close();
+      await db.close();
       await started.stop();
-      if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+      removeDirs();
     },
   };
 }

@@ -10,10 +10,11 @@ import type { Connection } from '@temporalio/client';
 import { connectionOptions, type Config } from '../../src/config.js';
 import { ensureCli } from '../../src/temporal/cli.js';
 import { claimPort, startDevServer, stopChild, stopLeftoverDevServer, type DevServer } from '../../src/temporal/devserver.js';
-import { ORDER_STATUS } from '../../src/temporal/contract.js';
+import { ORDER_STATUS, RESTOCK_SCHEDULE_ID } from '../../src/temporal/contract.js';
 import { runGateway, type RunningGateway } from '../../src/gateway/run.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { splitHostPort } from '../../src/process/loopback-api.js';
+import { describeDatabase } from '../../src/db/errors.js';
 import {
   PART_LABELS,
   type ChildMessage,
@@ -53,6 +54,10 @@ export interface StackOptions {
 
 export interface Stack {
   address: string;
+  /** The database every part uses: DATABASE_URL, or the embedded one's (passed to the parts by env only: it may hold a password). */
+  databaseUrl: string;
+  /** Where the embedded database keeps its data; undefined with DATABASE_URL. */
+  databaseDir: string | undefined;
   consoleUrl: string;
   uiUrl: string | undefined;
   /** The dev server as first started (the supervisor may have restarted it since: see supervisor.child('temporal')). */
@@ -91,8 +96,8 @@ const SECRETS_OF: Record<ComponentName, readonly (typeof SECRETS)[number][]> = {
   web: SECRETS,
 };
 
-/** Ctrl-C stops the parts in this order: nobody watches, then nobody works, then the server goes. */
-const STOP_ORDER: PartName[][] = [['web'], ['orders-worker', 'shipping-worker'], ['temporal']];
+/** Ctrl-C stops the parts in this order: nobody watches, then nobody works, then the servers go. */
+const STOP_ORDER: PartName[][] = [['web'], ['orders-worker', 'shipping-worker'], ['temporal', 'database']];
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { config, say } = options;
@@ -156,6 +161,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   serverUp.catch(() => undefined);
   provisioned.catch(() => undefined);
+  const database = await startDatabase(config, supervisor, say, options.childStdio ?? 'inherit').catch(async (err: unknown) => {
+    await supervisor.stopAll(STOP_ORDER);
+    throw err;
+  });
 
   const adminSecret = config.gateway.adminSecret ?? randomBytes(24).toString('base64url');
   let gateway: RunningGateway | undefined;
@@ -183,6 +192,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // The workers ask before connecting (the console connects lazily and needs no word).
     ORDER_DEMO_AWAIT_SERVER: 'true',
     ...options.childEnv,
+    DATABASE_URL: database.url,
   };
   // The control secret is for the two ends of the control channel only (the shipping worker has none).
   componentEnv['orders-worker'].WORKER_CONTROL_SECRET = controlSecret;
@@ -258,9 +268,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     say('Starting the workers and the web console...');
     // All at once, while the server starts: each part spends its first second loading its code. The
     // workers wait for their bundles (a first start of new workflow code builds them once, here).
+    // A configured database must answer before any part starts; the embedded one starts alongside the
+    // parts, which wait for it before they connect.
+    if (config.database.url) await database.up;
     const web = supervisor.start('web');
     const workers = bundling.then(() => Promise.all((['orders-worker', 'shipping-worker'] as const).map((name) => supervisor.start(name))));
-    await Promise.all([web, workers, serverUp, provisioned]);
+    await Promise.all([web, workers, serverUp, provisioned, database.up]);
   } catch (err) {
     await stop();
     throw err;
@@ -273,7 +286,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return true;
   };
   return {
-    address, consoleUrl, uiUrl, devServer, gateway, supervisor, startComponent, stopComponent, stop,
+    address, databaseUrl: database.url, databaseDir: database.dir, consoleUrl, uiUrl, devServer, gateway, supervisor, startComponent, stopComponent, stop,
     get presenterLink() {
       return presenterLink;
     },
@@ -310,6 +323,45 @@ async function answer(supervisor: Supervisor, request: SupervisorAction): Promis
   return reply(true, `The ${PART_LABELS[part]} was ${done}.`);
 }
 
+/**
+ * DATABASE_URL, or the embedded database (PGlite) as one more supervised part, on its port with its data
+ * folder; `up` resolves once it serves the current schema.
+ */
+async function startDatabase(config: Config, supervisor: Supervisor, say: (line: string) => void, stdio: 'inherit' | 'ignore'): Promise<{ url: string; dir: string | undefined; up: Promise<void> }> {
+  if (config.database.url) {
+    say(`Using the database at ${describeDatabase(config.database.url)} (DATABASE_URL).`);
+    // Checked (and migrated) once here, so that an unreachable database stops the start at once, in one paragraph.
+    const { openDatabase } = await import('../../src/db/database.js');
+    const up = openDatabase(config.database.url, { connectTimeoutMs: 10_000 }).then((db) => db.close());
+    up.catch(() => undefined);
+    return { url: config.database.url, dir: undefined, up };
+  }
+  const port = await claimPort(config.database.pglite.port, 'embedded database', 'ORDER_DEMO_PGLITE_PORT');
+  const dir = path.resolve(ROOT, config.database.pglite.dataDir);
+  const built = await prebuiltEntries();
+  say(`Starting the embedded database (PGlite on 127.0.0.1:${port}, data in ${path.relative(ROOT, dir) || dir}/)...`);
+  supervisor.add({
+    name: 'database',
+    start: async () => {
+      const child = fork(built?.database ?? path.join(ROOT, 'src/db/main.ts'), [], {
+        cwd: ROOT,
+        execArgv: built ? [] : ['--import', 'tsx'],
+        env: { ...process.env, ORDER_DEMO_PGLITE_PORT: String(port), ORDER_DEMO_PGLITE_DIR: dir },
+        detached: true,
+        stdio: ['ignore', stdio, stdio, 'ipc'],
+      });
+      await waitForReady('embedded database', child);
+      return child;
+    },
+    stop: (child) => stopChild(child),
+    // Its port and data folder must be free before it starts again.
+    minBackoffMs: 1_000,
+  });
+  const up = supervisor.start('database');
+  up.catch(() => undefined);
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, dir, up };
+}
+
 async function provisionServer(config: Config, address: string, say: (line: string) => void): Promise<void> {
   // Loaded now, while the server and the parts start: the launcher's own start-up does without the client.
   const [{ Connection }, { provision, provisionTarget }] = await Promise.all([import('@temporalio/client'), import('../../src/temporal/provision.js')]);
@@ -327,6 +379,12 @@ async function provisionServer(config: Config, address: string, say: (line: stri
   try {
     const report = await provision(connection, provisionTarget(config));
     if (report.created.length) say(`Created ${report.created.join(', ')}.`);
+    // The warehouse's restock run, every few minutes (Temporal UI: Schedules); left as it is when it exists.
+    const { Client } = await import('@temporalio/client');
+    const { ensureRestockSchedule, RESTOCK_EVERY } = await import('../../src/warehouse/schedule.js');
+    if (await ensureRestockSchedule(new Client({ connection, namespace: config.temporal.namespace }), config.taskQueue)) {
+      say(`Created the restock schedule ${RESTOCK_SCHEDULE_ID} (every ${RESTOCK_EVERY}).`);
+    }
   } catch (err) {
     // A Cloud API key usually may not create namespaces or endpoints: say what to create by hand, then go on.
     say(

@@ -82,6 +82,8 @@ export class Supervisor {
   /** Starts a part (first start, or after a kill). Rejects if it fails to become ready. */
   start(name: PartName): Promise<void> {
     const part = this.part(name);
+    // A part whose start was waiting for another (the console for the database) must not start after stopAll().
+    if (this.closing) return Promise.reject(new Error(`not starting the ${this.label(part)}: the demo is stopping`));
     if (part.state === 'running') return Promise.resolve();
     if (part.starting) return part.starting;
     this.cancelRestart(part);

@@ -6,9 +6,10 @@
 import { ACTIVITY } from '../temporal/contract.js';
 import type { Logger } from '../logger.js';
 import { callInfo, type CallInfo } from './context.js';
-import type { PaymentLedger } from './ledger.js';
+import type { Systems } from '../db/systems.js';
 import * as order from './order.js';
 import { createGetShippingEndpoint, createShipOrder } from './shipping.js';
+import { createRestock } from './restock.js';
 
 /** Observers of activity attempts (e.g. Prometheus counters); each is called synchronously and must not throw. */
 export interface ActivityHooks {
@@ -24,25 +25,32 @@ export interface ActivityDeps {
   shippingEndpoint?: string;
   /** Source of randomness for simulated durations; injectable for tests. */
   random?: () => number;
-  /** The payment provider's ledger (at most one charge and one refund per order); none: payments are not recorded. */
-  ledger?: PaymentLedger;
+  /**
+   * The simulated outside systems (payment provider, warehouse, notifications) on the database; none: the
+   * activities only wait, as the contract's reference does, and nothing is recorded.
+   */
+  systems?: Systems;
 }
+
+/** The restock run's activity (our extension, not part of the wire contract). */
+export const RESTOCK = 'Restock';
 
 /** Local activity name of the NexusOperation scenario's endpoint lookup (not part of the wire contract). */
 export const GET_SHIPPING_ENDPOINT = 'GetShippingEndpoint';
 
 export function createActivities(deps: ActivityDeps) {
   const wrap = instrument(deps);
-  const { ledger } = deps;
+  const { systems } = deps;
   return {
     [ACTIVITY.getItems]: wrap(order.getItems),
     [ACTIVITY.checkFraud]: wrap(order.checkFraud),
-    [ACTIVITY.prepareShipment]: wrap(order.prepareShipment),
-    [ACTIVITY.undoPrepareShipment]: wrap(order.undoPrepareShipment),
-    [ACTIVITY.chargeCustomer]: wrap(order.createChargeCustomer(ledger)),
-    [ACTIVITY.undoChargeCustomer]: wrap(order.createUndoChargeCustomer(ledger)),
-    [ACTIVITY.shipOrder]: wrap(createShipOrder(deps.random)),
+    [ACTIVITY.prepareShipment]: wrap(order.createPrepareShipment(systems)),
+    [ACTIVITY.undoPrepareShipment]: wrap(order.createUndoPrepareShipment(systems)),
+    [ACTIVITY.chargeCustomer]: wrap(order.createChargeCustomer(systems)),
+    [ACTIVITY.undoChargeCustomer]: wrap(order.createUndoChargeCustomer(systems)),
+    [ACTIVITY.shipOrder]: wrap(createShipOrder(deps.random, systems)),
     [GET_SHIPPING_ENDPOINT]: wrap(createGetShippingEndpoint(deps.shippingEndpoint)),
+    [RESTOCK]: wrap(createRestock(systems)),
   };
 }
 

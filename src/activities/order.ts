@@ -2,7 +2,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { API_FAILURE_MESSAGE, INVALID_CREDIT_CARD, orderWorkflowId, scenarioOf, type Item, type OrderInput } from '../temporal/contract.js';
 import { callInfo, simulateCall } from './context.js';
-import type { PaymentLedger } from './ledger.js';
+import type { Systems } from '../db/systems.js';
+import { formatCents, ORDER_AMOUNT_CENTS } from '../warehouse/catalog.js';
 
 /** The contract's items; the inventory system of this demo. */
 export const ITEMS: readonly Item[] = [
@@ -24,21 +25,40 @@ export async function checkFraud(order: OrderInput): Promise<void> {
   await simulateCall(CALL_MS, order);
 }
 
-export async function prepareShipment(order: OrderInput): Promise<void> {
-  await simulateCall(CALL_MS, order);
+/** The order's run as the outside systems key it: its workflow id and run id (a reused OrderId is a new order). */
+export function callerOf(order: Pick<OrderInput, 'OrderId'>): { workflowId: string; runId: string; attempt: number } {
+  const info = callInfo();
+  return { workflowId: info.workflowId ?? orderWorkflowId(order.OrderId), runId: info.runId ?? '', attempt: info.attempt };
 }
 
-export async function undoPrepareShipment(order: OrderInput): Promise<void> {
-  await simulateCall(CALL_MS, order);
+const LINES = ITEMS.map((item) => ({ itemId: item.id, quantity: item.quantity }));
+
+/** Reserves the order's items in the warehouse (once per order run), halfway through the call. */
+export function createPrepareShipment(systems?: Systems) {
+  return async function prepareShipment(order: OrderInput): Promise<void> {
+    await simulateCall(CALL_MS / 2, order);
+    await systems?.warehouse.reserve(callerOf(order), LINES);
+    await simulateCall(CALL_MS / 2, order);
+  };
+}
+
+/** Releases what PrepareShipment reserved (once; a release that comes first makes a late reserve a no-op). */
+export function createUndoPrepareShipment(systems?: Systems) {
+  return async function undoPrepareShipment(order: OrderInput): Promise<void> {
+    await simulateCall(CALL_MS / 2, order);
+    await systems?.warehouse.release(callerOf(order), LINES.map((l) => l.itemId));
+    await simulateCall(CALL_MS / 2, order);
+  };
 }
 
 /**
  * Contract: ChargeCustomer(input, workflowType). The workflow type picks the failure scenario; when a
- * caller omits it, the activity context knows which workflow scheduled it. With a ledger the payment
- * provider applies the charge (or records the decline) once per order, halfway through the call: a worker
- * killed after that point leaves a charge its workflow has not heard of, and the retry must not add one.
+ * caller omits it, the activity context knows which workflow scheduled it. The payment provider applies the
+ * charge (or records the decline) once per order run, halfway through the call: a worker killed after that
+ * point leaves a charge its workflow has not heard of, and the retry gets the provider's first answer back.
+ * The customer's confirmation goes out once the charge is captured (once per run too).
  */
-export function createChargeCustomer(ledger?: PaymentLedger) {
+export function createChargeCustomer(systems?: Systems) {
   return async function chargeCustomer(order: OrderInput, workflowType?: string): Promise<void> {
     const info = callInfo();
     const scenario = scenarioOf(workflowType || info.workflowType || '');
@@ -47,9 +67,13 @@ export function createChargeCustomer(ledger?: PaymentLedger) {
       // The provider was never reached: nothing is applied.
       throw ApplicationFailure.create({ type: 'APIUnavailable', message: API_FAILURE_MESSAGE, nonRetryable: false });
     }
-    const decided = scenario === 'NonRecoverableFailure' ? 'declined' : 'captured';
+    const decline = scenario === 'NonRecoverableFailure';
+    const caller = callerOf(order);
     // A replay answers as the provider answered the first time.
-    const outcome = (await ledger?.apply('charge', paymentKey(order), info.attempt, () => decided))?.entry.outcome ?? decided;
+    const outcome = systems ? (await systems.payments.charge(caller, ORDER_AMOUNT_CENTS, decline)).outcome : decline ? 'declined' : 'captured';
+    if (outcome === 'captured') {
+      await systems?.notifications.send(caller, 'confirmation', `Order ${order.OrderId} confirmed: we charged ${formatCents(ORDER_AMOUNT_CENTS)}.`);
+    }
     await simulateCall(CALL_MS / 2, order);
     if (outcome === 'declined') {
       throw ApplicationFailure.create({
@@ -61,18 +85,19 @@ export function createChargeCustomer(ledger?: PaymentLedger) {
   };
 }
 
-/** Refunds the order's charge at most once; with nothing captured (a declined card) the refund is a void. */
-export function createUndoChargeCustomer(ledger?: PaymentLedger) {
+/** Refunds the order run's charge at most once (a void when nothing was captured) and tells the customer, once. */
+export function createUndoChargeCustomer(systems?: Systems) {
   return async function undoChargeCustomer(order: OrderInput): Promise<void> {
     await simulateCall(CALL_MS / 2, order);
-    await ledger?.apply('refund', paymentKey(order), callInfo().attempt, (earlier) =>
-      earlier.some((e) => e.op === 'charge' && e.outcome === 'captured') ? 'refunded' : 'voided',
-    );
+    if (systems) {
+      const caller = callerOf(order);
+      const refund = await systems.payments.refund(caller);
+      const message =
+        refund.outcome === 'refunded'
+          ? `Order ${order.OrderId} cancelled: we refunded ${formatCents(refund.amountCents)}.`
+          : `Order ${order.OrderId} cancelled: nothing was charged.`;
+      await systems.notifications.send(caller, 'cancellation', message);
+    }
     await simulateCall(CALL_MS / 2, order);
   };
-}
-
-/** The payment's idempotency key: one payment per order, whichever attempt or worker makes the call. */
-export function paymentKey(order: Pick<OrderInput, 'OrderId'>): string {
-  return orderWorkflowId(order.OrderId);
 }

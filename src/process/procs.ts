@@ -48,6 +48,7 @@ export const PART_COMMAND = {
   'orders-worker': /src\/worker\/orders\.ts|\/orders-worker\.mjs/,
   'shipping-worker': /src\/worker\/shipping\.ts|\/shipping-worker\.mjs/,
   web: /src\/web\/main\.ts|\/web\.mjs/,
+  database: /src\/db\/main\.ts|\/database\.mjs/,
 } as const;
 
 /** The pid of the launcher's part whose command line holds `marker` (e.g. PART_COMMAND.web, or 'start-dev'). */

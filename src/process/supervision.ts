@@ -13,13 +13,14 @@
  *   connects; the launcher answers `server-ready` once the server answers (at once if it already does).
  */
 
-export type PartName = 'orders-worker' | 'shipping-worker' | 'web' | 'temporal';
+export type PartName = 'orders-worker' | 'shipping-worker' | 'web' | 'temporal' | 'database';
 
 export const PART_LABELS: Record<PartName, string> = {
   'orders-worker': 'orders worker',
   'shipping-worker': 'shipping worker',
   web: 'console',
   temporal: 'Temporal server',
+  database: 'embedded database',
 };
 
 /** What the supervisor knows of one part. */

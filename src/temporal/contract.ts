@@ -59,6 +59,9 @@ export function shipmentWorkflowId(orderId: string, itemId: number): string {
 }
 
 export const SHIPPING_WORKFLOW_TYPE = 'ShippingWorkflow';
+/** Our extension (not the wire contract's): the warehouse's restock run, started by a Temporal Schedule. */
+export const RESTOCK_WORKFLOW_TYPE = 'RestockWorkflow';
+export const RESTOCK_SCHEDULE_ID = 'order-demo-restock';
 
 /** Activity type names, exactly as the other implementations register them. */
 export const ACTIVITY = {

@@ -26,6 +26,7 @@ import { formPosts, noStoreByDefault, securityHeaders } from './middleware/secur
 import { createAccess } from './room/access.js';
 import { createSessions } from './room/sessions.js';
 import { createDurability } from './durability/panel.js';
+import { createEffectsReader } from '../effects/panel.js';
 import { createOperatorFigures } from './operator/figures.js';
 import { fulfilmentRoutes } from '../fulfilment/routes.js';
 import { followOrder } from './orders/follower.js';
@@ -43,6 +44,7 @@ import { orderLiveRoutes } from './routes/order-live.js';
 import { ordersRoutes } from './routes/orders.js';
 import { preflightRoutes } from './routes/preflight.js';
 import { presenterRoutes } from './routes/presenter.js';
+import { warehouseRoutes } from './routes/warehouse.js';
 import { workerRoutes } from './routes/worker.js';
 import { audiencePosts, shopRoutes } from './routes/shop.js';
 import { ProgressHub } from './sse/hub.js';
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps): Hono {
     deployment: deps.deployment,
     deploymentRamp: deps.deploymentRamp,
     supervisor: deps.supervisor,
+    systems: deps.systems,
+    effects: createEffectsReader(deps.systems, logger),
     durability: createDurability(deps.supervisor),
     apiKeys: createApiKeyService({ worker: deps.workerKeys, gateway: deps.gatewayAdmin, logger }),
     operator: createOperatorFigures({ client: deps.client, config, logger, worker: deps.workerKeys, deployment: deps.deployment }),
@@ -123,6 +127,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', durabilityRoutes(ctx));
   app.route('/', preflightRoutes(ctx));
   app.route('/', operatorRoutes(ctx));
+  app.route('/', warehouseRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));
   app.route('/', opsRoutes(ctx));
   app.route('/', presenterRoutes(ctx));

@@ -9,6 +9,8 @@ import type { ConsoleMetrics } from '../metrics/console.js';
 import type { OrderConsoleClient } from '../temporal/client.js';
 import type { DeploymentControl, DeploymentReader } from '../temporal/deployments.js';
 import type { GatewayAdminClient, WorkerControlClient } from '../temporal/worker-control-client.js';
+import type { Systems } from '../db/systems.js';
+import type { EffectsReader } from '../effects/panel.js';
 import type { ApiKeyService } from './api-key/service.js';
 import type { Durability } from './durability/panel.js';
 import type { OperatorFigures } from './operator/figures.js';
@@ -59,6 +61,8 @@ export interface AppDeps {
   workerKeys?: WorkerKeyControl;
   /** With it the API key panel runs in gateway mode (issue and revoke keys offline); without, in Cloud mode. */
   gatewayAdmin?: GatewayKeyAdmin;
+  /** The outside systems' records (DATABASE_URL): the order pages' Effects panel and the Warehouse page; without them both say so. */
+  systems?: Systems;
   /** `npm start`'s supervisor (the console's IPC channel): without it the durability controls say why they are absent. */
   supervisor?: SupervisorClient;
   /**
@@ -87,6 +91,8 @@ export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config'
   deployment: DeploymentReader | undefined;
   deploymentRamp: Pick<DeploymentControl, 'ramp'> | undefined;
   supervisor: SupervisorClient | undefined;
+  systems: Systems | undefined;
+  effects: EffectsReader;
   durability: Durability;
   apiKeys: ApiKeyService;
   operator: OperatorFigures;

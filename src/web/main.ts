@@ -9,6 +9,9 @@ import { serve } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { ConfigError, connectionOptions, loadConfig } from '../config.js';
 import type { Config } from '../config.js';
+import { DATABASE_WAIT_MS, openDatabase } from '../db/database.js';
+import { DatabaseError } from '../db/errors.js';
+import { createSystems, databaseSecrets } from '../db/systems.js';
 import { createLogger } from '../logger.js';
 import { announceReady, onShutdown } from '../process/lifecycle.js';
 import { servePresenterLinks, supervisorClient } from '../process/supervision.js';
@@ -27,8 +30,13 @@ async function main(): Promise<void> {
   const logger = createLogger({
     name: 'web',
     level: config.logLevel,
-    secrets: () => [config.temporal.apiKey, config.worker.controlSecret, config.gateway.adminSecret, config.web.sessionSecret, config.web.presenterToken].filter((s): s is string => !!s),
+    secrets: () =>
+      [config.temporal.apiKey, config.worker.controlSecret, config.gateway.adminSecret, config.web.sessionSecret, config.web.presenterToken, ...databaseSecrets(config.database.url)].filter(
+        (s): s is string => !!s,
+      ),
   });
+  // The Effects panel and the Warehouse page read the outside systems' database (migrated on open).
+  const db = config.database.url ? await openDatabase(config.database.url, { logger, waitForServerMs: config.supervisor.awaitServer ? DATABASE_WAIT_MS : 0 }) : undefined;
   // Started alone (no launcher, no TEMPORAL_ADDRESS): look for the dev server where `npm start` puts it.
   const options = connectionOptions(config.temporal, `localhost:${config.devServer.port}`);
   const connection = lazyConnection(options);
@@ -62,6 +70,7 @@ async function main(): Promise<void> {
     supervisor: supervisorClient(),
     carts: createCartClient({ client, taskQueue: config.taskQueue, continueEvery: config.cart.continueEvery, metrics }),
     fulfilment: createFulfilmentClient({ client, config, metrics }),
+    systems: db && createSystems(db),
   });
 
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }) as Server;
@@ -98,6 +107,7 @@ async function main(): Promise<void> {
       // Live order pages hold SSE connections open: end them, or close() would wait for every browser.
       server.closeAllConnections();
       await connection.close();
+      await db?.close();
     },
     (msg) => logger.info(msg),
   );
@@ -126,6 +136,6 @@ function displayHost(host: string): string {
 
 main().catch((err: unknown) => {
   // Configuration mistakes get their one-line explanation, not a stack trace.
-  console.error(err instanceof ConfigError ? `Configuration problem: ${err.message}` : err);
+  console.error(err instanceof ConfigError ? `Configuration problem: ${err.message}` : err instanceof DatabaseError ? err.message : err);
   process.exit(1);
 });

@@ -62,7 +62,7 @@ export interface LayoutData extends RoleData {
   health: HealthState;
   room: RoomData;
   /** Which nav entry is current. */
-  nav?: 'home' | 'orders' | 'shop' | 'courier' | 'preflight' | 'operator' | 'api-key';
+  nav?: 'home' | 'orders' | 'shop' | 'courier' | 'preflight' | 'operator' | 'api-key' | 'warehouse';
 }
 
 export interface Views {

@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { Worker, type NativeConnection, type WorkerDeploymentOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityHooks } from '../activities/index.js';
-import { openLedger } from '../activities/ledger.js';
+import type { Systems } from '../db/systems.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { describeDeployment, grpcCode, isUnimplemented } from '../temporal/deployments.js';
@@ -24,7 +24,7 @@ import { workerTuning } from './tuning.js';
 import { createVersionedOrdersWorker, type VersioningInfo } from './versioned-orders.js';
 
 export interface OrdersWorkerOptions {
-  config: Pick<Config, 'temporal' | 'taskQueue' | 'nexus' | 'worker' | 'payments' | 'versioning'>;
+  config: Pick<Config, 'temporal' | 'taskQueue' | 'nexus' | 'worker' | 'versioning'>;
   connection: NativeConnection;
   logger: Logger;
   /** Workflow bundles by entry; default: bundle from source (takes seconds; each entry once per process). */
@@ -32,6 +32,8 @@ export interface OrdersWorkerOptions {
   /** Start with the RecoverableFailure fix deployed; default config.worker.fixedRecoverableFailure. */
   fixed?: boolean;
   activityHooks?: ActivityHooks;
+  /** The outside systems the activities change (payments, warehouse, notifications); none: they only wait. */
+  systems?: Systems;
   /** Extra Worker options (e.g. interceptors or tuning from the metrics module). */
   workerOptions?: Partial<WorkerOptions>;
   /**
@@ -85,7 +87,7 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
     logger,
     hooks: options.activityHooks,
     shippingEndpoint: config.nexus.endpoint,
-    ledger: config.payments.ledgerFile ? openLedger(config.payments.ledgerFile) : undefined,
+    systems: options.systems,
   });
   const check = connectionCheck(connection, namespace);
   const factory = (code: Awaited<ReturnType<BundleProvider>>, deployment?: WorkerDeploymentOptions) => async (): Promise<Worker> => {

@@ -5,6 +5,8 @@
  */
 import type { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
+import { DATABASE_WAIT_MS, openDatabase } from '../db/database.js';
+import { createSystems, databaseSecrets } from '../db/systems.js';
 import { createLogger } from '../logger.js';
 import type { PollFailureWatch } from '../metrics/poll-failures.js';
 import { reportWorkerState } from '../process/supervision.js';
@@ -23,7 +25,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   for (const secret of [config.temporal.apiKey, config.worker.controlSecret]) if (secret && secret !== REVOKED_API_KEY_PLACEHOLDER) secrets.add(secret);
   const logger = createLogger({ name: 'worker', level: config.logLevel, secrets: () => secrets });
+  for (const s of databaseSecrets(config.database.url)) secrets.add(s);
   const secret = config.worker.controlSecret;
+  // Opened (and migrated) before the worker polls: an unreachable database stops the start with its reason.
+  const db = config.database.url ? await openDatabase(config.database.url, { logger, waitForServerMs: config.supervisor.awaitServer ? DATABASE_WAIT_MS : 0 }) : undefined;
+  const systems = db && createSystems(db);
   if (!secret) logger.info('No WORKER_CONTROL_SECRET: the control channel (key rotation, deploy fix) stays off');
   await runWorkerProcess<OrdersWorkerHandle>({
     name: 'Orders worker',
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
         connection,
         logger,
         activityHooks,
+        systems,
         // A refused key at start-up (a restart after a revoke) waits for a new key, when one can be handed over.
         waitForCredentials: secret !== undefined,
         lastPollFailure: () => pollFailures.lastFailureCode(),

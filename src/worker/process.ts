@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, connectionOptions, type TemporalTarget } from '../config.js';
 import { redact } from '../logger.js';
+import { DatabaseError } from '../db/errors.js';
 
 /** An expected startup failure whose message is the whole story (no stack trace needed). */
 export class StartupError extends Error {
@@ -52,7 +53,7 @@ export async function untilRunning(state: () => string, run: Promise<unknown>): 
  * (API keys, control secret) taken out: a native error may quote what it was given.
  */
 export function exitWithError(err: unknown, secrets: Iterable<string> = []): never {
-  const text = err instanceof StartupError || err instanceof ConfigError ? `error: ${err.message}` : inspect(err);
+  const text = err instanceof StartupError || err instanceof ConfigError || err instanceof DatabaseError ? `error: ${err.message}` : inspect(err);
   console.error(redact(text, secrets));
   process.exit(1);
 }

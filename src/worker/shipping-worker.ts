@@ -7,6 +7,7 @@ import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle 
 import { createActivities, type ActivityHooks } from '../activities/index.js';
 import { ACTIVITY } from '../temporal/contract.js';
 import type { Config } from '../config.js';
+import type { Systems } from '../db/systems.js';
 import type { Logger } from '../logger.js';
 import { shippingServiceHandler } from '../nexus/handler.js';
 import { bundleFromSource } from './bundles.js';
@@ -22,6 +23,8 @@ export interface ShippingWorkerOptions {
   /** Prebuilt bundle of src/workflows/shipping.ts; default: bundled from source. */
   workflowBundle?: WorkflowBundle;
   activityHooks?: ActivityHooks;
+  /** The warehouse ShipOrder takes stock from; none: it only waits. */
+  systems?: Systems;
   workerOptions?: Partial<WorkerOptions>;
   /** The status code of the worker's latest failed poll (from its metrics), to name why a Worker failed. */
   lastPollFailure?: () => string | undefined;
@@ -39,7 +42,7 @@ export interface ShippingWorkerHandle {
 export async function createShippingWorker(options: ShippingWorkerOptions): Promise<ShippingWorkerHandle> {
   const { config, connection, logger } = options;
   const namespace = config.nexus.handler.namespace;
-  const all = createActivities({ logger, hooks: options.activityHooks });
+  const all = createActivities({ logger, hooks: options.activityHooks, systems: options.systems });
   const workflowBundle = options.workflowBundle ?? (await bundleFromSource(logger)('shipping'));
   const check = connectionCheck(connection, namespace);
   const kept = await keepRunning({

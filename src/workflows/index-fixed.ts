@@ -16,5 +16,6 @@ export {
   ShippingWorkflow,
   CartWorkflow,
   OrderFulfilmentWorkflow,
+  RestockWorkflow,
 } from './index.js';
 export { OrderWorkflowRecoverableFailure } from './recoverable-failure-fixed.js';

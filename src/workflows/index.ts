@@ -17,3 +17,4 @@ export { ShippingWorkflow } from './shipping.js';
 // Our extension (its own type name): the shop's long-running cart, src/cart/.
 export { CartWorkflow } from '../cart/workflows.js';
 export { OrderFulfilmentWorkflow } from '../fulfilment/workflows.js';
+export { RestockWorkflow } from '../warehouse/workflows.js';

@@ -24,7 +24,6 @@ beforeAll(async () => {
     supervise: true,
     env: {
       TEMPORAL_CLI_PATH: inject('temporalCliPath'),
-      ORDER_DEMO_LEDGER_FILE: path.join(dir, 'payments.jsonl'),
       ORDER_DEMO_FIX_DEPLOYED: 'true',
     },
   });
@@ -52,7 +51,7 @@ function expectRestartedBySupervisor(result: DrillResult, kills: number): void {
 }
 
 describe('fault drills (short)', () => {
-  it('8 mixed orders survive 2 SIGKILLs of the orders worker, restarted by the supervisor, each payment applied once', { timeout: 180_000 }, async () => {
+  it('8 mixed orders survive 2 SIGKILLs of the orders worker, restarted by the supervisor, each effect applied once (read from the database)', { timeout: 180_000 }, async () => {
     const before = restartsOf(ls, 'orders-worker');
     const result = await workerKillDrill(ls, { orders: 8, kills: 2, pace, say });
     expectSurvived(result);

@@ -50,8 +50,9 @@ function groupAlive(pgid: number): boolean {
 }
 
 /** The processes the launcher started (its children), by what they run. */
-function partsOf(launcherPid: number): Record<'orders' | 'shipping' | 'web' | 'temporal', number | undefined> {
+function partsOf(launcherPid: number): Record<'orders' | 'shipping' | 'web' | 'temporal' | 'database', number | undefined> {
   return {
+    database: partPid(launcherPid, PART_COMMAND.database),
     orders: partPid(launcherPid, PART_COMMAND['orders-worker']),
     shipping: partPid(launcherPid, PART_COMMAND['shipping-worker']),
     web: partPid(launcherPid, PART_COMMAND.web),
@@ -102,12 +103,13 @@ describe('npm start', { timeout: 300_000 }, () => {
   it('brings the demo up, keeps orders across a restart, and Ctrl-C leaves nothing behind', async () => {
     const ports = await freePorts();
     // Info logs: the workers' "stopped" lines are what shows they drained.
-    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: stateDir, LOG_LEVEL: 'info' };
+    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: stateDir, ORDER_DEMO_PGLITE_DIR: path.join(stateDir, 'pglite'), LOG_LEVEL: 'info' };
     const consoleUrl = `http://127.0.0.1:${ports.WEB_PORT}`;
 
     const first = launch(env);
     await eventually('"Ready in" from the launcher', () => first.output().includes('Ready in'), 120_000);
     expect(first.output()).toContain(`Order demo console  ${consoleUrl}`);
+    expect(first.output()).toContain('Created the restock schedule order-demo-restock');
     expect(first.output()).toContain(`Temporal Web UI     http://localhost:${ports.TEMPORAL_DEV_UI_PORT}`);
     expect((await fetch(`http://localhost:${ports.TEMPORAL_DEV_UI_PORT}/`)).status).toBe(200);
 
@@ -129,9 +131,14 @@ describe('npm start', { timeout: 300_000 }, () => {
     // Same state folder: the order placed before the restart is still there.
     const second = launch(env);
     await eventually('"Ready in" after a restart', () => second.output().includes('Ready in'), 120_000);
+    // The server kept the schedule: a restart leaves it as it is.
+    expect(second.output()).not.toContain('Created the restock schedule');
     const page = await (await fetch(`${consoleUrl}/orders/777001`)).text();
     expect(page).toContain('data-outcome="completed"');
     expect(page).toContain('9 Launch Lane');
+    // The embedded database (its own supervised part) kept the outside world's records across the restart.
+    expect(page).toMatch(/data-testid="effect-charge">Charged \$205 once — ChargeCustomer ran once</);
+    expect(page).toContain('data-testid="effect-message-confirmation"');
     // The console links the Temporal UI that npm start runs: this order's own run, straight to its history.
     const uiLink = new RegExp(`href="(http://localhost:${ports.TEMPORAL_DEV_UI_PORT}/namespaces/default/workflows/order-777001/[0-9a-f-]{36}/history)"[^>]*data-testid="temporal-ui-link"`).exec(page);
     expect(uiLink?.[1], 'the order page links the Temporal UI').toBeDefined();
@@ -141,7 +148,8 @@ describe('npm start', { timeout: 300_000 }, () => {
 
   it('restarts any part killed with SIGKILL, and the console can kill and start the worker', async () => {
     const ports = await freePorts();
-    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: mkdtempSync(path.join(tmpdir(), 'launcher-kill-')) };
+    const killDir = mkdtempSync(path.join(tmpdir(), 'launcher-kill-'));
+    const env = { ...ports, TEMPORAL_DEV_STATE_DIR: killDir, ORDER_DEMO_PGLITE_DIR: path.join(killDir, 'pglite') };
     const consoleUrl = `http://127.0.0.1:${ports.WEB_PORT}`;
     const run = launch(env);
     try {
@@ -150,7 +158,7 @@ describe('npm start', { timeout: 300_000 }, () => {
       expect(run.output()).not.toContain('another terminal');
 
       // Each part, killed as `kill -9` would: the supervisor says so and brings it back by itself.
-      for (const [part, label] of [['orders', 'orders worker'], ['temporal', 'Temporal server'], ['web', 'console'], ['shipping', 'shipping worker']] as const) {
+      for (const [part, label] of [['orders', 'orders worker'], ['temporal', 'Temporal server'], ['web', 'console'], ['shipping', 'shipping worker'], ['database', 'embedded database']] as const) {
         const pid = partsOf(launcher)[part];
         expect(pid, `${part} is running`).toBeDefined();
         process.kill(pid!, 'SIGKILL');
@@ -161,6 +169,8 @@ describe('npm start', { timeout: 300_000 }, () => {
       // and the control channel (API key panel, Deploy fix) still answers the console.
       await placeOrder(consoleUrl, '778001');
       await completed(consoleUrl, '778001');
+      // The embedded database came back on its folder and port: the effects were recorded through it.
+      expect(await (await fetch(`${consoleUrl}/orders/778001`)).text()).toMatch(/data-testid="effect-charge">Charged \$205 once/);
       const keyPanel = await (await fetch(`${consoleUrl}/api-key/status`)).text();
       expect(keyPanel).toContain('data-available="true"');
       expect(keyPanel).toContain('data-testid="key-fingerprint"');
@@ -184,7 +194,7 @@ describe('npm start', { timeout: 300_000 }, () => {
 
       // Killing the launcher itself takes everything with it, and `npm start` starts again at once.
       const parts = Object.values(partsOf(launcher)).filter((pid): pid is number => pid !== undefined);
-      expect(parts).toHaveLength(4);
+      expect(parts).toHaveLength(5);
       process.kill(launcher, 'SIGKILL');
       await eventually('every part to end with the launcher', () => !parts.some(alive), 10_000);
       const again = launch(env);
@@ -201,7 +211,7 @@ describe('npm start', { timeout: 300_000 }, () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as net.AddressInfo).port;
     try {
-      const run = launch({ ...(await freePorts()), TEMPORAL_DEV_PORT: String(taken), TEMPORAL_DEV_STATE_DIR: stateDir });
+      const run = launch({ ...(await freePorts()), TEMPORAL_DEV_PORT: String(taken), TEMPORAL_DEV_STATE_DIR: stateDir, ORDER_DEMO_PGLITE_DIR: path.join(stateDir, 'pglite') });
       expect(await run.exited).toBe(1);
       expect(run.output()).toContain(`Port ${taken} (Temporal dev server) is already in use`);
       expect(run.output()).toContain('TEMPORAL_DEV_PORT');
@@ -209,6 +219,15 @@ describe('npm start', { timeout: 300_000 }, () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('explains an unreachable DATABASE_URL in one paragraph, without a stack trace or its password', async () => {
+    const closed = await probePort(0);
+    const run = launch({ ...(await freePorts()), TEMPORAL_DEV_STATE_DIR: stateDir, DATABASE_URL: `postgres://demo:pa55-w0rd-x@127.0.0.1:${closed}/orders` });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain(`Cannot reach the database at 127.0.0.1:${closed}/orders`);
+    expect(run.output()).not.toContain('pa55-w0rd-x');
+    expect(run.output()).not.toMatch(/\n\s+at /);
   });
 
   it('explains an unreachable configured server, without a stack trace', async () => {

@@ -109,7 +109,7 @@ describe('placing an order', () => {
       expect(testidAttr(html, `step-${step}`, 'data-state'), step).toBe('pending');
     }
     // The stream is told what the page shows (region digests), so it does not send it again.
-    expect(html).toMatch(new RegExp(`sse-connect="/orders/${orderId}/events\\?seen=[\\w-]+\\.[\\w-]+"`));
+    expect(html).toMatch(new RegExp(`sse-connect="/orders/${orderId}/events\\?seen=[\\w-]+\\.[\\w-]+\\.[\\w-]+"`));
     expect(html).toContain('sse-close="done"');
     // The run's dev server has a UI, as npm start's does: the link must be there, to this very run's history.
     const ui = inject('temporalUiUrl');

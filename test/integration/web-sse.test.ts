@@ -77,21 +77,22 @@ describe('order event stream', () => {
 
   it('marks every event with what the browser then shows, and resumes a reconnect from it (Last-Event-ID over the first render\'s ?seen=)', async () => {
     const orderId = await placeOrder();
-    const first = await readEvents(await web.get(`/orders/${orderId}/events`), (e) => e.some((x) => x.event === 'panel'), 5000);
-    const shown = first.events.filter((e) => e.event === 'panel').at(-1)!.id!;
-    const [progress, panel] = shown.split('.');
+    const first = await readEvents(await web.get(`/orders/${orderId}/events`), (e) => e.some((x) => x.event === 'effects'), 5000);
+    const shown = first.events.filter((e) => e.event === 'effects').at(-1)!.id!;
+    const [progress, panel, effects] = shown.split('.');
     expect(progress).toMatch(/^[\w-]{16}$/);
-    expect(first.events.find((e) => e.event === 'progress')!.id).toBe(`${progress}.`);
+    expect(effects).toMatch(/^[\w-]{16}$/);
+    expect(first.events.find((e) => e.event === 'progress')!.id).toBe(`${progress}..`);
 
     // The browser shows all of it: a reconnect gets nothing but its hello, whatever the page URL says.
-    const same = await readEvents(await web.get(`/orders/${orderId}/events?seen=x.y`, { 'last-event-id': shown }), () => false, 1500);
+    const same = await readEvents(await web.get(`/orders/${orderId}/events?seen=x.y.z`, { 'last-event-id': shown }), () => false, 1500);
     expect(same.events.map((e) => e.event)).toEqual(['hello']);
     expect(same.events[0]!.id).toBe(shown);
 
     // The browser shows another progress region than the first render did (it changed, maybe back and
     // forth, since): the header, not the page's ?seen=, says so, and only that region is sent again.
     const other = await readEvents(
-      await web.get(`/orders/${orderId}/events?seen=${shown}`, { 'last-event-id': `changed-meanwhile.${panel}` }),
+      await web.get(`/orders/${orderId}/events?seen=${shown}`, { 'last-event-id': `changed-meanwhile.${panel}.${effects}` }),
       (e) => e.some((x) => x.event === 'progress'),
       5000,
     );
@@ -101,7 +102,7 @@ describe('order event stream', () => {
 
   it('sends a region that changed while the browser was away when it comes back', async () => {
     const orderId = await placeOrder();
-    const first = await readEvents(await web.get(`/orders/${orderId}/events`), (e) => e.some((x) => x.event === 'panel'), 5000);
+    const first = await readEvents(await web.get(`/orders/${orderId}/events`), (e) => e.some((x) => x.event === 'effects'), 5000);
     const shown = first.events.at(-1)!.id!;
     // While nobody watches, the order gets a signal and then ends: the stream must show the latest.
     const handle = client.workflow.getHandle(orderWorkflowId(orderId));

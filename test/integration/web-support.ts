@@ -36,7 +36,7 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'recheckMs' | 'newOrderId' | 'logger' | 'sessions' | 'access'>> {
+export interface TestConsoleOptions extends Partial<Pick<AppDeps, 'workerControl' | 'workerKeys' | 'gatewayAdmin' | 'deployment' | 'deploymentRamp' | 'recheckMs' | 'newOrderId' | 'logger' | 'sessions' | 'access' | 'systems'>> {
   /** Temporal address; default the run's dev server. */
   address?: string;
   config?: Config;
@@ -69,6 +69,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     access: options.access,
     carts: createCartClient({ client, taskQueue: config.taskQueue, continueEvery: config.cart.continueEvery, metrics, timeoutMs: options.timeoutMs }),
     fulfilment: createFulfilmentClient({ client, config, metrics, timeoutMs: options.timeoutMs }),
+    systems: options.systems,
   });
   return {
     app,

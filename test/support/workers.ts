@@ -3,6 +3,7 @@
  * the file's own (so suites that redeploy or kill workers stay independent) and, when asked, the Nexus
  * shipping worker in its namespace. Built through the same factories as the real entry points.
  */
+import type { Systems } from '../../src/db/systems.js';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -35,6 +36,8 @@ export interface TestWorkerOptions {
   fixed?: boolean;
   /** Task queue name prefix, for readable ids in the dev server. */
   name: string;
+  /** The outside systems the activities change (a test database); none: they only wait. */
+  systems?: Systems;
 }
 
 export function testLogger(name = 'test-worker'): Logger {
@@ -59,9 +62,9 @@ export async function startTestWorkers(options: TestWorkerOptions): Promise<Test
   const workerConnection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const orders = await createOrdersWorker({ config, connection: workerConnection, logger, workflowBundle: testBundles, fixed: options.fixed ?? false });
+  const orders = await createOrdersWorker({ config, connection: workerConnection, logger, workflowBundle: testBundles, fixed: options.fixed ?? false, systems: options.systems });
   const shipping = options.shipping
-    ? await createShippingWorker({ config, connection: workerConnection, logger, workflowBundle: await testBundles('shipping') })
+    ? await createShippingWorker({ config, connection: workerConnection, logger, workflowBundle: await testBundles('shipping'), systems: options.systems })
     : undefined;
   const running = Promise.all([orders.run(), shipping?.run()]);
   running.catch((err: unknown) => logger.error('Test worker failed', { error: err as Error }));

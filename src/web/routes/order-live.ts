@@ -12,7 +12,7 @@ import { isPresenter } from '../middleware/presenter.js';
 import { changeAddress } from '../orders/actions.js';
 import { isHtmx, renderPartial, temporalProblem } from '../respond.js';
 import { field, orderIdProblem } from '../validate.js';
-import { orderData, orderToActOn, regionDigest, renderLiveRegions, renderOrderPage } from './order-page.js';
+import { orderData, orderToActOn, regionDigest, renderEffects, renderLiveRegions, renderOrderPage } from './order-page.js';
 import type { AddressFormState } from './order-page.js';
 
 /** Browsers wait this long before reconnecting a dropped stream. */
@@ -36,7 +36,7 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
       if (view instanceof Response) return view;
       const value = field(await c.req.parseBody(), 'address');
       // `retry`: the worker is not taking address changes yet; the value stays in the field to send again.
-      const respond = (state: AddressFormState & { answer?: string; retry?: string }) => {
+      const respond = async (state: AddressFormState & { answer?: string; retry?: string }) => {
         if (isHtmx(c)) {
           return renderPartial(ctx, c, 'address-form', { ...orderData(ctx, view, state), answer: state.answer, retry: state.retry });
         }
@@ -66,16 +66,16 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
 
 /**
  * One browser watching one order, until the order ends or the browser leaves. `shown`: the digests of the
- * regions the browser shows ("<progress>.<panel>", see renderOrderPage), which are not sent again. Every
+ * regions the browser shows ("<progress>.<panel>.<effects>", see renderOrderPage), which are not sent again. Every
  * event's id is the digests the browser shows once it has applied the event, so a reconnect (whose
  * Last-Event-ID the browser fills in) resumes exactly: a region that changed, even back and forth, while
  * the browser was away is sent; one that did not is not.
  */
 async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi, presenter: boolean, shown = ''): Promise<void> {
   ctx.metrics.sseViewers.inc();
-  const [progress = '', panel = ''] = shown.split('.');
-  const sent = { progress, panel };
-  const id = () => `${sent.progress}.${sent.panel}`;
+  const [progress = '', panel = '', effects = ''] = shown.split('.');
+  const sent = { progress, panel, effects };
+  const id = () => `${sent.progress}.${sent.panel}.${sent.effects}`;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let writes = stream.writeSSE({ event: 'hello', data: orderId, id: id(), retry: RECONNECT_MS });
@@ -87,8 +87,9 @@ async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi
       return finish();
     }
     // Only regions that changed are sent: a form being typed into is not replaced by an identical copy.
-    const regions = renderLiveRegions(ctx, message.view, presenter);
-    for (const region of ['progress', 'panel'] as const) {
+    // Every effect happens inside an activity, whose start, retry or end is a new view: the effects are read again then.
+    const regions = { ...renderLiveRegions(ctx, message.view, presenter), effects: renderEffects(ctx, await ctx.effects.panel(message.view)) };
+    for (const region of ['progress', 'panel', 'effects'] as const) {
       const digest = regionDigest(regions[region]);
       if (digest === sent[region]) continue;
       sent[region] = digest;

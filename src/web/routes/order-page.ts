@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { FULFILMENT_TITLE } from '../../fulfilment/view.js';
 import type { RouteContext } from '../deps.js';
+import type { EffectsPanel } from '../../effects/panel.js';
 import { FIX_COMMAND, fixStatusOf } from '../orders/fix-status.js';
 import { retryWait, wholeSeconds } from '../orders/view.js';
 import type { OrderView } from '../orders/view.js';
@@ -53,16 +54,22 @@ function fixData(ctx: Pick<RouteContext, 'workerControl' | 'logger'>, view: Orde
   };
 }
 
-export function renderOrderPage(
+export async function renderOrderPage(
   ctx: RouteContext, c: Context, view: OrderView, address?: AddressFormState, status: ContentfulStatusCode = 200,
-): Response {
+): Promise<Response> {
   const regions = renderLiveRegions(ctx, view, isPresenter(c));
+  const effects = await ctx.effects.panel(view);
   // Tells the stream what the page already shows, so its first message does not replace (and wipe a form
   // being typed into) with an identical copy.
-  const seen = `${regionDigest(regions.progress)}.${regionDigest(regions.panel)}`;
+  const seen = `${regionDigest(regions.progress)}.${regionDigest(regions.panel)}.${regionDigest(renderEffects(ctx, effects))}`;
   // The page never waits on the launcher: the controls fill themselves in on load.
   const durability = view.terminal ? undefined : ctx.durability.first();
-  return renderPage(ctx, c, 'order', { title: `Order ${view.orderId}`, ...orderData(ctx, view, address), seen, durability }, status);
+  return renderPage(ctx, c, 'order', { title: `Order ${view.orderId}`, ...orderData(ctx, view, address), seen, durability, effects }, status);
+}
+
+/** The Effects region, as the page includes it and the stream sends it. */
+export function renderEffects(ctx: RouteContext, effects: EffectsPanel): string {
+  return ctx.views.partial('order-effects', { effects, presenter: false });
 }
 
 /** A short fingerprint of a rendered region: what the stream compares to decide whether to send it. */

@@ -14,6 +14,9 @@ import { startTestConsole, startTestWorkerControl } from '../../integration/web-
 import type { TestConsole } from '../../integration/web-support.js';
 import { testConfig } from '../../support/env.js';
 import { startTestWorkers } from '../../support/workers.js';
+import { startTestDatabase } from '../../support/databases.js';
+import { openDatabase } from '../../../src/db/database.js';
+import { createSystems } from '../../../src/db/systems.js';
 import type { TestWorkers } from '../../support/workers.js';
 
 export interface BrowserStack {
@@ -48,10 +51,19 @@ export interface BrowserStackOptions {
   timeScale?: number;
   /** Wire Deploy fix and Restore the bug, through the worker's real control channel, to this file's orders worker. */
   deployFix?: boolean;
+  /** Give the workers and the console an outside-systems database (PGlite in this process): the Effects panel fills in. */
+  effects?: boolean;
 }
 
 export async function startBrowserStack(options: BrowserStackOptions): Promise<BrowserStack> {
-  const workers = await startTestWorkers({ name: options.name, shipping: options.shipping });
+  const database = options.effects ? await startTestDatabase('pglite') : undefined;
+  const db = database && (await openDatabase(database.url, { max: 4 }));
+  const systems = db && createSystems(db);
+  const closeDatabase = async (): Promise<void> => {
+    await db?.close();
+    await database?.stop();
+  };
+  const workers = await startTestWorkers({ name: options.name, shipping: options.shipping, systems });
   // The console checks Origin against its configured port: it must know the port it listens on.
   const port = await freePort();
   const config = testConfig({
@@ -61,7 +73,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     ...options.env,
   });
   const channel = options.deployFix ? await startTestWorkerControl(workers.orders) : undefined;
-  const web = startTestConsole({ config, recheckMs: 100, workerControl: channel?.control, sessions: options.sessions });
+  const web = startTestConsole({ config, recheckMs: 100, workerControl: channel?.control, sessions: options.sessions, systems });
   let server: Server;
   try {
     server = await listen(web.app.fetch, port);
@@ -69,6 +81,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     await web.close();
     await channel?.close();
     await workers.stop();
+    await closeDatabase();
     throw err;
   }
   return {
@@ -96,6 +109,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       await web.close();
       await channel?.close();
       await workers.stop();
+      await closeDatabase();
     },
   };
 }
