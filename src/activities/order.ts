@@ -46,7 +46,11 @@ export function createPrepareShipment(systems?: Systems) {
 export function createUndoPrepareShipment(systems?: Systems) {
   return async function undoPrepareShipment(order: OrderInput): Promise<void> {
     await simulateCall(CALL_MS / 2, order);
-    await systems?.warehouse.release(callerOf(order), LINES.map((l) => l.itemId));
+    const caller = callerOf(order);
+    await systems?.warehouse.release(caller, LINES.map((l) => l.itemId));
+    // An order cancelled before its charge has no refund to announce: the customer hears of it here. After a
+    // charge, UndoChargeCustomer (which runs first) has sent the message with the refund: one per run.
+    await systems?.notifications.send(caller, 'cancellation', `Order ${order.OrderId} cancelled: nothing was charged.`);
     await simulateCall(CALL_MS / 2, order);
   };
 }

@@ -30,7 +30,14 @@ export interface EffectsReader {
   panel(view: OrderView): Promise<EffectsPanel>;
 }
 
-/** Viewers of one order asking within this window share one read. */
+/** Each step's and undo's state and attempt, and each shipment's: what moves when an activity runs. */
+function activityStage(view: OrderView): string {
+  const steps = [...view.steps, ...view.compensations].map((s) => `${s.key}:${s.state}:${s.attempt ?? ''}`);
+  const shipments = view.fulfilment?.shipments.map((s) => s.status) ?? [];
+  return [...steps, ...shipments].join(',');
+}
+
+/** Viewers of one order asking within this window, at the same stage, share one read. */
 const MEMO_MS = 300;
 
 export function createEffectsReader(systems: Systems | undefined, logger: Logger): EffectsReader {
@@ -38,7 +45,10 @@ export function createEffectsReader(systems: Systems | undefined, logger: Logger
   return {
     async panel(view) {
       if (!systems) return { connected: false, error: undefined, lines: [] };
-      const key = `${view.workflowId}/${view.runId}`;
+      // Effects change only inside activities, and every activity's start, retry and end is a new view: keyed
+      // by where the activities stand, a view after the last effect never reuses a read from before it (an
+      // ended order showing "reserved" for a shipped item, with no later change to correct it).
+      const key = `${view.workflowId}/${view.runId}/${view.phase}/${activityStage(view)}`;
       const now = Date.now();
       let entry = memo.get(key);
       if (!entry || now - entry.at > MEMO_MS) {
@@ -81,7 +91,8 @@ export function effectLines(e: OrderEffects, view: OrderView): EffectLine[] {
   const runs = stepAttempt(ACTIVITY.chargeCustomer);
   const ran = runs ? ` — ChargeCustomer ran ${times(runs)}` : '';
   if (!charge) {
-    lines.push({ key: 'charge', label: 'Payment', text: `not charged${runs ? ` — ChargeCustomer ran ${times(runs)}, the payment provider was not reached` : ' yet'}`, tone: 'neutral' });
+    const never = runs ? ` — ChargeCustomer ran ${times(runs)}, the payment provider was not reached` : view.terminal ? '' : ' yet';
+    lines.push({ key: 'charge', label: 'Payment', text: `not charged${never}`, tone: 'neutral' });
   } else {
     const recorded = e.charges.length > 1 ? ` (recorded ${times(e.charges.length)}!)` : '';
     const text = charge.outcome === 'captured' ? `Charged ${formatCents(charge.amountCents)} once${recorded}${ran}` : `Card declined, nothing charged${recorded}${ran}`;

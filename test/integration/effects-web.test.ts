@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { createSystems } from '../../src/db/systems.js';
-import { orderIdOf } from '../../src/temporal/contract.js';
+import { getProgressQuery, orderIdOf } from '../../src/temporal/contract.js';
 import { ENGINES, startTestDatabase, type TestDatabase } from '../support/databases.js';
-import { resultOf, startTestWorkers, type TestWorkers } from '../support/workers.js';
+import { resultOf, startTestWorkers, waitFor, type TestWorkers } from '../support/workers.js';
 import { readEvents, startTestConsole, testid, type TestConsole } from './web-support.js';
 
 describe.each(ENGINES)('Effects panel and Warehouse page on %s', (engine) => {
@@ -60,6 +60,20 @@ describe.each(ENGINES)('Effects panel and Warehouse page on %s', (engine) => {
     expect(text(page, 'effect-refund')).toBe('Nothing to refund (voided)');
     for (const item of [654300, 654321, 654322]) expect(text(page, `effect-stock-${item}`)).toBe('reserved, then released');
     expect(text(page, 'effect-message-cancellation')).toBe(`Order ${orderId} cancelled: nothing was charged.`);
+  });
+
+  it('HappyPath cancelled after its preparation: released, never charged, the customer told once', async () => {
+    const handle = await workers.startOrder('HappyPath', { TimeScale: 5 });
+    const orderId = orderIdOf(handle.workflowId)!;
+    await waitFor(() => handle.query(getProgressQuery), (p) => p >= 50, 'progress 50');
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    const page = await (await web.get(`/orders/${orderId}`)).text();
+    for (const item of [654300, 654321, 654322]) expect(text(page, `effect-stock-${item}`)).toBe('reserved, then released');
+    expect(text(page, 'effect-charge')).toBe('not charged');
+    expect(testid(page, 'effect-refund')).toBeUndefined();
+    expect(text(page, 'effect-message-cancellation')).toBe(`Order ${orderId} cancelled: nothing was charged.`);
+    expect(await createSystems(db).notifications.sentTo(handle.workflowId)).toHaveLength(1);
   });
 
   it('the Warehouse page lists stock, the orders\' reservations and links them to their pages', async () => {
