@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/workflows/**/*.ts', 'src/cart/api.ts', 'src/cart/workflows.ts', 'src/fulfilment/api.ts', 'src/fulfilment/workflows.ts', 'src/warehouse/workflows.ts', 'src/temporal/contract.ts', 'src/nexus/api.ts', 'src/metrics/names.ts'],
+    files: ['src/workflows/**/*.ts', 'src/cart/api.ts', 'src/cart/workflows.ts', 'src/fulfilment/api.ts', 'src/fulfilment/workflows.ts', 'src/idempotence/api.ts', 'src/idempotence/workflows.ts', 'src/warehouse/workflows.ts', 'src/temporal/contract.ts', 'src/nexus/api.ts', 'src/metrics/names.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

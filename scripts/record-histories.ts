@@ -4,7 +4,9 @@
  * replays them against the current code: a change that would break running orders fails that test.
  *
  * This console's extensions are recorded too: OrderFulfilmentWorkflow.json (amended, confirmed, every
- * shipment dispatched and delivered by a courier).
+ * shipment dispatched and delivered by a courier); OrderIdempotenceWorkflow.json (ChargeCustomer's attempt 1
+ * lost its report, here by failing retryably: this worker has no supervisor to restart it, so it never
+ * crashes; the history is the same shape either way, attempt 2 completing the activity).
  *
  * `npm run record-histories -- APIKeyRotation` records only the scenarios named (a new workflow type's
  * first fixture, leaving the others as recorded by earlier code); `--out DIR` writes elsewhere (to compare
@@ -43,6 +45,7 @@ import {
   FULFILMENT_WORKFLOW_TYPE,
   getFulfilmentQuery,
 } from '../src/fulfilment/api.js';
+import { IDEMPOTENCE_WORKFLOW_TYPE } from '../src/idempotence/api.js';
 import { getOrderStateQuery } from '../src/workflows/extras.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -50,7 +53,7 @@ const say = (line: string): void => console.log(`[record] ${line}`);
 let OUT_DIR = '';
 
 /** Workflow types of this console's own (contract.md "Our extensions"), recorded under their type name. */
-const EXTENSIONS = [FULFILMENT_WORKFLOW_TYPE] as const;
+const EXTENSIONS = [FULFILMENT_WORKFLOW_TYPE, IDEMPOTENCE_WORKFLOW_TYPE] as const;
 type Extension = (typeof EXTENSIONS)[number];
 const isExtension = (name: string): name is Extension => (EXTENSIONS as readonly string[]).includes(name);
 
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
     const others = WANTED.filter((s) => s !== 'RecoverableFailure');
     await Promise.all([
       ...others.map((scenario) => recordOrder(client, config, orders, scenario)),
-      ...extensions.map(() => recordFulfilment(client, config)),
+      ...extensions.map((type) => (type === FULFILMENT_WORKFLOW_TYPE ? recordFulfilment(client, config) : recordIdempotence(client, config))),
     ]);
     // Last: its redeploy swaps the code under every order still running.
     if (WANTED.includes('RecoverableFailure')) await recordOrder(client, config, orders, 'RecoverableFailure');
@@ -130,6 +133,18 @@ async function recordFulfilment(client: Client, config: Config): Promise<void> {
   for (const item of items) await handle.executeUpdate(deliverShipmentUpdate, { args: [{ itemId: item.id }] });
   await handle.result();
   await save(FULFILMENT_WORKFLOW_TYPE, handle);
+}
+
+/** Idempotence across a crash: ChargeCustomer's attempt 1 loses its report, attempt 2 completes it. */
+async function recordIdempotence(client: Client, config: Config): Promise<void> {
+  const orderId = String(100_000 + Math.floor(Math.random() * 900_000));
+  const handle = await client.workflow.start(IDEMPOTENCE_WORKFLOW_TYPE, {
+    taskQueue: config.taskQueue,
+    workflowId: orderWorkflowId(orderId),
+    args: [{ OrderId: orderId, Address: '123 Main St. Redwood, CA', TimeScale: 0.05 }],
+  });
+  await handle.result();
+  await save(IDEMPOTENCE_WORKFLOW_TYPE, handle);
 }
 
 /** What the presenter would do in each scenario, so its handlers are in the history too. */

@@ -10,6 +10,7 @@ import type { Systems } from '../db/systems.js';
 import * as order from './order.js';
 import { createGetShippingEndpoint, createShipOrder } from './shipping.js';
 import { createRestock } from './restock.js';
+import type { CrashWorker } from '../idempotence/crash.js';
 
 /** Observers of activity attempts (e.g. Prometheus counters); each is called synchronously and must not throw. */
 export interface ActivityHooks {
@@ -30,6 +31,11 @@ export interface ActivityDeps {
    * activities only wait, as the contract's reference does, and nothing is recorded.
    */
   systems?: Systems;
+  /**
+   * Ends the worker process as a crash would (the idempotence extension's ChargeCustomer, attempt 1): given
+   * only by an entry point whose supervisor restarts it; without it that attempt fails retryably instead.
+   */
+  crashWorker?: CrashWorker;
 }
 
 /** The restock run's activity (our extension, not part of the wire contract). */
@@ -46,7 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     [ACTIVITY.checkFraud]: wrap(order.checkFraud),
     [ACTIVITY.prepareShipment]: wrap(order.createPrepareShipment(systems)),
     [ACTIVITY.undoPrepareShipment]: wrap(order.createUndoPrepareShipment(systems)),
-    [ACTIVITY.chargeCustomer]: wrap(order.createChargeCustomer(systems)),
+    [ACTIVITY.chargeCustomer]: wrap(order.createChargeCustomer(systems, deps.crashWorker)),
     [ACTIVITY.undoChargeCustomer]: wrap(order.createUndoChargeCustomer(systems)),
     [ACTIVITY.shipOrder]: wrap(createShipOrder(deps.random, systems)),
     [GET_SHIPPING_ENDPOINT]: wrap(createGetShippingEndpoint(deps.shippingEndpoint)),

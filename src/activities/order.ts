@@ -4,6 +4,8 @@ import { API_FAILURE_MESSAGE, INVALID_CREDIT_CARD, orderWorkflowId, scenarioOf, 
 import { callInfo, simulateCall } from './context.js';
 import type { Systems } from '../db/systems.js';
 import { formatCents, ORDER_AMOUNT_CENTS } from '../warehouse/catalog.js';
+import { isIdempotence, LOST_REPORT_ATTEMPT } from '../idempotence/api.js';
+import { loseTheReport, type CrashWorker } from '../idempotence/crash.js';
 
 /** The contract's items; the inventory system of this demo. */
 export const ITEMS: readonly Item[] = [
@@ -61,11 +63,14 @@ export function createUndoPrepareShipment(systems?: Systems) {
  * charge (or records the decline) once per order run, halfway through the call: a worker killed after that
  * point leaves a charge its workflow has not heard of, and the retry gets the provider's first answer back.
  * The customer's confirmation goes out once the charge is captured (once per run too).
+ * The idempotence extension (OrderIdempotenceWorkflow) makes that happen on purpose: its attempt 1 loses its
+ * report right after the charge (`crashWorker`: the worker dies; without it the attempt fails retryably).
  */
-export function createChargeCustomer(systems?: Systems) {
+export function createChargeCustomer(systems?: Systems, crashWorker?: CrashWorker) {
   return async function chargeCustomer(order: OrderInput, workflowType?: string): Promise<void> {
     const info = callInfo();
-    const scenario = scenarioOf(workflowType || info.workflowType || '');
+    const type = workflowType || info.workflowType || '';
+    const scenario = scenarioOf(type);
     await simulateCall(CALL_MS / 2, order);
     if (scenario === 'APIFailure' && info.attempt < API_RECOVERS_ON_ATTEMPT) {
       // The provider was never reached: nothing is applied.
@@ -75,6 +80,7 @@ export function createChargeCustomer(systems?: Systems) {
     const caller = callerOf(order);
     // A replay answers as the provider answered the first time.
     const outcome = systems ? (await systems.payments.charge(caller, ORDER_AMOUNT_CENTS, decline)).outcome : decline ? 'declined' : 'captured';
+    if (isIdempotence(type) && info.attempt === LOST_REPORT_ATTEMPT) await loseTheReport(crashWorker, caller.workflowId);
     if (outcome === 'captured') {
       await systems?.notifications.send(caller, 'confirmation', `Order ${order.OrderId} confirmed: we charged ${formatCents(ORDER_AMOUNT_CENTS)}.`);
     }

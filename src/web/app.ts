@@ -29,6 +29,7 @@ import { createDurability } from './durability/panel.js';
 import { createEffectsReader } from '../effects/panel.js';
 import { createOperatorFigures } from './operator/figures.js';
 import { fulfilmentRoutes } from '../fulfilment/routes.js';
+import { idempotenceRoutes } from '../idempotence/routes.js';
 import { followOrder } from './orders/follower.js';
 import { createOrderReader } from './orders/reader.js';
 import { createViews } from './render.js';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): Hono {
     sessions: deps.sessions ?? createSessions({ secret: config.web.sessionSecret, presenterToken: config.web.presenterToken }),
     shop: deps.carts ? createShop({ carts: deps.carts, logger, continueEvery: config.cart.continueEvery }) : undefined,
     fulfilment: deps.fulfilment,
+    idempotence: deps.idempotence,
   };
 
   const app = new Hono();
@@ -122,6 +124,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', orderLiveRoutes(ctx));
   app.route('/', orderCancelRoutes(ctx));
   app.route('/', fulfilmentRoutes(ctx));
+  app.route('/', idempotenceRoutes(ctx));
   app.route('/', orderCodeRoutes(ctx));
   app.route('/', workerRoutes(ctx));
   app.route('/', durabilityRoutes(ctx));

@@ -3,6 +3,7 @@ import type { CartClient } from '../cart/client.js';
 import type { Shop } from '../cart/shop.js';
 import type { Config } from '../config.js';
 import type { FulfilmentClient } from '../fulfilment/client.js';
+import type { IdempotenceClient } from '../idempotence/client.js';
 import type { SupervisorClient } from '../process/supervision.js';
 import type { Logger } from '../logger.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
@@ -77,6 +78,8 @@ export interface AppDeps {
   newOrderId?: () => string;
   /** Fulfilment with couriers (src/fulfilment/client.ts): without it the Courier page and its actions say why they are absent. */
   fulfilment?: FulfilmentClient;
+  /** Idempotence across a crash (src/idempotence/client.ts): without it its card and API say why they cannot place one. */
+  idempotence?: IdempotenceClient;
   /** Hosts, origins and whether sign-in is on (default: from config.web and this machine's interfaces). */
   access?: Access;
   /** Sign-in tokens and sessions (default: from config.web); main.ts shares it to print the sign-in link. */
@@ -102,4 +105,5 @@ export interface RouteContext extends Required<Pick<AppDeps, 'client' | 'config'
   sessions: Sessions;
   shop: Shop | undefined;
   fulfilment: FulfilmentClient | undefined;
+  idempotence: IdempotenceClient | undefined;
 }

@@ -21,6 +21,7 @@ import { createDeploymentControl, deploymentReader } from '../temporal/deploymen
 import { createGatewayAdminClient, createWorkerControlClient } from '../temporal/worker-control-client.js';
 import { createCartClient } from '../cart/client.js';
 import { createFulfilmentClient } from '../fulfilment/client.js';
+import { createIdempotenceClient } from '../idempotence/client.js';
 import { createApp } from './app.js';
 import { createAccess } from './room/access.js';
 import { createSessions, SIGN_IN_TTL_MS } from './room/sessions.js';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     supervisor: supervisorClient(),
     carts: createCartClient({ client, taskQueue: config.taskQueue, continueEvery: config.cart.continueEvery, metrics }),
     fulfilment: createFulfilmentClient({ client, config, metrics }),
+    idempotence: createIdempotenceClient({ client, config, metrics }),
     systems: db && createSystems(db),
   });
 

@@ -5,6 +5,7 @@
  */
 import { SHIPMENT_WORDS, type ShipmentStatus } from '../fulfilment/api.js';
 import { fulfilmentHappened } from '../fulfilment/view.js';
+import { idempotenceHappened } from '../idempotence/view.js';
 import { Eta } from 'eta';
 import type { HealthState } from '../temporal/client.js';
 import type { FailureInfo } from './orders/failures.js';
@@ -83,7 +84,7 @@ export function createViews(viewsDir: string, uiUrl: string | undefined): Views 
     statusLabel,
     failureWords,
     nextAttempt: (at) => ({ text: nextAttemptWords(at, Date.now()), format: NEXT_ATTEMPT_FORMAT, due: NEXT_ATTEMPT_DUE }),
-    whatHappened: (v) => fulfilmentHappened(v) ?? whatHappened(v.scenario, v.phase, { addressTimedOut: v.addressTimedOut }),
+    whatHappened: (v) => fulfilmentHappened(v) ?? idempotenceHappened(v) ?? whatHappened(v.scenario, v.phase, { addressTimedOut: v.addressTimedOut }),
     ago: (value) => {
       if (!value) return '';
       const seconds = Math.max(0, Math.round((Date.now() - new Date(value).getTime()) / 1000));

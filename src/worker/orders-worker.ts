@@ -14,6 +14,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { Worker, type NativeConnection, type WorkerDeploymentOptions, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityHooks } from '../activities/index.js';
 import type { Systems } from '../db/systems.js';
+import type { CrashWorker } from '../idempotence/crash.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { describeDeployment, grpcCode, isUnimplemented } from '../temporal/deployments.js';
@@ -34,6 +35,8 @@ export interface OrdersWorkerOptions {
   activityHooks?: ActivityHooks;
   /** The outside systems the activities change (payments, warehouse, notifications); none: they only wait. */
   systems?: Systems;
+  /** Ends the process as a crash would, for the idempotence extension: only where a supervisor restarts it (orders.ts). */
+  crashWorker?: CrashWorker;
   /** Extra Worker options (e.g. interceptors or tuning from the metrics module). */
   workerOptions?: Partial<WorkerOptions>;
   /**
@@ -88,6 +91,7 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
     hooks: options.activityHooks,
     shippingEndpoint: config.nexus.endpoint,
     systems: options.systems,
+    crashWorker: options.crashWorker,
   });
   const check = connectionCheck(connection, namespace);
   const factory = (code: Awaited<ReturnType<BundleProvider>>, deployment?: WorkerDeploymentOptions) => async (): Promise<Worker> => {

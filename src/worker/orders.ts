@@ -9,7 +9,8 @@ import { DATABASE_WAIT_MS, openDatabase } from '../db/database.js';
 import { createSystems, databaseSecrets } from '../db/systems.js';
 import { createLogger } from '../logger.js';
 import type { PollFailureWatch } from '../metrics/poll-failures.js';
-import { reportWorkerState } from '../process/supervision.js';
+import { reportWorkerState, underSupervisor } from '../process/supervision.js';
+import { crashThisProcess } from '../idempotence/crash.js';
 import { REVOKED_API_KEY_PLACEHOLDER, type ControlHandlers } from './control.js';
 import { pollingStatus } from './health.js';
 import { createOrdersWorker, type OrdersWorkerHandle } from './orders-worker.js';
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
         logger,
         activityHooks,
         systems,
+        // The idempotence extension's crash, only where a supervisor brings the worker back (npm start).
+        crashWorker: underSupervisor() ? crashThisProcess(logger) : undefined,
         // A refused key at start-up (a restart after a revoke) waits for a new key, when one can be handed over.
         waitForCredentials: secret !== undefined,
         lastPollFailure: () => pollFailures.lastFailureCode(),

@@ -17,5 +17,6 @@ export {
   CartWorkflow,
   OrderFulfilmentWorkflow,
   RestockWorkflow,
+  OrderIdempotenceWorkflow,
 } from './index.js';
 export { OrderWorkflowRecoverableFailure } from './recoverable-failure-fixed.js';

@@ -18,3 +18,4 @@ export { ShippingWorkflow } from './shipping.js';
 export { CartWorkflow } from '../cart/workflows.js';
 export { OrderFulfilmentWorkflow } from '../fulfilment/workflows.js';
 export { RestockWorkflow } from '../warehouse/workflows.js';
+export { OrderIdempotenceWorkflow } from '../idempotence/workflows.js';

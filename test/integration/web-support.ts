@@ -18,6 +18,7 @@ import { startControlServer } from '../../src/worker/control.js';
 import type { OrdersWorkerHandle } from '../../src/worker/orders-worker.js';
 import { createCartClient } from '../../src/cart/client.js';
 import { createFulfilmentClient } from '../../src/fulfilment/client.js';
+import { createIdempotenceClient } from '../../src/idempotence/client.js';
 import { createApp } from '../../src/web/app.js';
 import type { AppDeps } from '../../src/web/app.js';
 import { testConfig } from '../support/env.js';
@@ -69,6 +70,7 @@ export function startTestConsole(options: TestConsoleOptions = {}): TestConsole 
     access: options.access,
     carts: createCartClient({ client, taskQueue: config.taskQueue, continueEvery: config.cart.continueEvery, metrics, timeoutMs: options.timeoutMs }),
     fulfilment: createFulfilmentClient({ client, config, metrics, timeoutMs: options.timeoutMs }),
+    idempotence: createIdempotenceClient({ client, config, metrics, timeoutMs: options.timeoutMs }),
     systems: options.systems,
   });
   return {

@@ -17,6 +17,7 @@ import { isScenario, SCENARIOS, SHIPPING_WORKFLOW_TYPE, SIMULATED_BUG_MESSAGE, w
 import { SHIPPING_NOT_CANCELLABLE } from '../../src/workflows/extras.js';
 import { CART_WORKFLOW_TYPE } from '../../src/cart/api.js';
 import { FULFILMENT_WORKFLOW_TYPE } from '../../src/fulfilment/api.js';
+import { IDEMPOTENCE_WORKFLOW_TYPE } from '../../src/idempotence/api.js';
 import type { WorkflowEntry } from '../../src/worker/bundles.js';
 import { testBundles } from '../support/bundles.js';
 import { ensureRuntime, testLogger } from '../support/workers.js';
@@ -39,7 +40,7 @@ async function replay(entry: WorkflowEntry, names: readonly string[], dir: strin
 const errorsOf = (results: ReplayResult[]) => results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
 
 /** This console's own workflow types (contract.md "Our extensions"): recorded after round 1, so current only. */
-const EXTENSIONS: Record<keyof typeof SETS, readonly string[]> = { current: [FULFILMENT_WORKFLOW_TYPE], round1: [] };
+const EXTENSIONS: Record<keyof typeof SETS, readonly string[]> = { current: [FULFILMENT_WORKFLOW_TYPE, IDEMPOTENCE_WORKFLOW_TYPE], round1: [] };
 
 const PATCH_MARKER = Buffer.from(JSON.stringify({ id: SHIPPING_NOT_CANCELLABLE, deprecated: false })).toString('base64');
 

@@ -1,6 +1,7 @@
 /** Both deployable workflow bundles register exactly the contract's workflow types and this console's extensions, under their exact names. */
 import { describe, expect, it } from 'vitest';
 import { FULFILMENT_WORKFLOW_TYPE } from '../../src/fulfilment/api.js';
+import { IDEMPOTENCE_WORKFLOW_TYPE } from '../../src/idempotence/api.js';
 import { RESTOCK_WORKFLOW_TYPE, SCENARIOS, SHIPPING_WORKFLOW_TYPE, workflowTypeOf } from '../../src/temporal/contract.js';
 import * as fixed from '../../src/workflows/index-fixed.js';
 import * as original from '../../src/workflows/index.js';
@@ -10,7 +11,7 @@ import * as shipping from '../../src/workflows/shipping.js';
 import { CART_WORKFLOW_TYPE } from '../../src/cart/api.js';
 
 /** Extensions (contract.md "Our extensions"): workflow types of their own names. */
-const EXTENSIONS = [FULFILMENT_WORKFLOW_TYPE, CART_WORKFLOW_TYPE, RESTOCK_WORKFLOW_TYPE];
+const EXTENSIONS = [FULFILMENT_WORKFLOW_TYPE, CART_WORKFLOW_TYPE, RESTOCK_WORKFLOW_TYPE, IDEMPOTENCE_WORKFLOW_TYPE];
 const expected = [...SCENARIOS.map(workflowTypeOf), SHIPPING_WORKFLOW_TYPE, ...EXTENSIONS].sort();
 
 describe('workflow bundles', () => {

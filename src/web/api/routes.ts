@@ -5,7 +5,7 @@
  *   POST /api/orders/{orderId}/cancel     Temporal's cancellation, refused once it ships
  *   POST /api/orders/{orderId}/address    a new address for an order waiting for one
  *   /api/carts/{customerId}/...           the shop's carts (./cart.ts)
- *   ... and the fulfilment (courier) operations of ./courier.ts
+ *   ... and the fulfilment (courier) operations of ./courier.ts, the idempotence order of ./idempotence.ts
  *   GET  /api/openapi.json                the OpenAPI document, generated from ./schemas.ts
  * The same actions as the pages (../orders/actions.ts), the same access rules (./access.ts). Every
  * refusal is a JSON Problem with the right status; a body that fails its schema gets 400 with a
@@ -25,6 +25,7 @@ import { temporalUiLinks } from '../temporal-ui.js';
 import { apiAccess } from './access.js';
 import { cartApi } from './cart.js';
 import { courierApi } from './courier.js';
+import { idempotenceApi } from './idempotence.js';
 import { AddressAnswer, AddressBody, CancelAnswer, Order, OrderIdParam, PlaceOrderBody, PlacedOrder, Problem } from './schemas.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
@@ -127,6 +128,7 @@ export function apiRoutes(ctx: RouteContext): OpenAPIHono {
   cartApi(api, ctx);
 
   courierApi(api, ctx, current);
+  idempotenceApi(api, ctx, (orderId) => links(orderId));
   api.doc('/api/openapi.json', { openapi: '3.0.3', info: { title: 'Order demo console API', version: '1' } });
   // Malformed JSON and the like: the same Problem shape as every other refusal, never a page or a trace.
   api.onError((err, c) => {

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DEFAULT_ADDRESS } from '../../temporal/contract.js';
 import { FULFILMENT_CARD } from '../../fulfilment/view.js';
+import { IDEMPOTENCE_CARD } from '../../idempotence/view.js';
 import type { RouteContext } from '../deps.js';
 import { ORDER_ITEMS } from '../orders/steps.js';
 import { isPresenter } from '../middleware/presenter.js';
@@ -42,7 +43,7 @@ export function renderHome(ctx: RouteContext, c: Context, form: OrderForm, statu
     'home',
     {
       title: isPresenter(c) ? 'Place an order' : 'Follow the demo', nav: 'home', form, scenarios: SCENARIO_CARDS, items: ORDER_ITEMS,
-      fulfilment: FULFILMENT_CARD, maxAddress: MAX_ADDRESS_LENGTH, paces: PACES, timeScale: ctx.config.web.timeScale, refreshSeconds: AUDIENCE_REFRESH_SECONDS,
+      fulfilment: FULFILMENT_CARD, idempotence: IDEMPOTENCE_CARD, maxAddress: MAX_ADDRESS_LENGTH, paces: PACES, timeScale: ctx.config.web.timeScale, refreshSeconds: AUDIENCE_REFRESH_SECONDS,
     },
     status,
   );

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { FULFILMENT_TITLE } from '../../fulfilment/view.js';
+import { IDEMPOTENCE_TITLE, idempotenceNote } from '../../idempotence/view.js';
+import { isIdempotence } from '../../idempotence/api.js';
 import type { RouteContext } from '../deps.js';
 import type { EffectsPanel } from '../../effects/panel.js';
 import { FIX_COMMAND, fixStatusOf } from '../orders/fix-status.js';
@@ -30,7 +32,8 @@ export function orderData(ctx: Pick<RouteContext, 'workerControl' | 'logger' | '
     v: view,
     // Under npm start the supervisor runs the worker: the page points at its Start button, not at a terminal.
     supervised: ctx.supervisor !== undefined,
-    scenarioTitle: view.fulfilment ? FULFILMENT_TITLE : scenarioTitle(view.scenario),
+    scenarioTitle: view.fulfilment ? FULFILMENT_TITLE : isIdempotence(view.workflowType) ? IDEMPOTENCE_TITLE : scenarioTitle(view.scenario),
+    idempotence: idempotenceNote(view),
     address: address ?? { value: view.address, error: undefined },
     maxAddress: MAX_ADDRESS_LENGTH,
     fix: fixData(ctx, view),

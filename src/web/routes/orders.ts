@@ -13,6 +13,8 @@ import { placeOrder } from '../orders/actions.js';
 import { renderError, renderPage, renderPartial, temporalProblem } from '../respond.js';
 import { FULFILMENT_WORKFLOW_TYPE } from '../../fulfilment/api.js';
 import { FULFILMENT_TITLE } from '../../fulfilment/view.js';
+import { IDEMPOTENCE_TITLE } from '../../idempotence/view.js';
+import { IDEMPOTENCE_WORKFLOW_TYPE } from '../../idempotence/api.js';
 import { SCENARIO_CARDS, scenarioTitle } from '../scenarios.js';
 import { sharedRead } from '../shared-read.js';
 import type { SharedRead } from '../shared-read.js';
@@ -49,7 +51,8 @@ export function ordersRoutes(ctx: RouteContext): Hono {
     const data = {
       filter, scenarioTitle,
       // Our extensions' orders are named as their cards name them, not by workflow type.
-      typeTitle: (workflowType: string) => (workflowType === FULFILMENT_WORKFLOW_TYPE ? FULFILMENT_TITLE : workflowType),
+      typeTitle: (workflowType: string) =>
+        workflowType === FULFILMENT_WORKFLOW_TYPE ? FULFILMENT_TITLE : workflowType === IDEMPOTENCE_WORKFLOW_TYPE ? IDEMPOTENCE_TITLE : workflowType,
       // The rows link into the Temporal UI, in the orders' namespace.
       namespace: client.namespace,
     };
