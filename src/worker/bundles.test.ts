@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installedVersions, workflowCodeVersion } from './bundles.js';
+import { SOURCE_DIRS, SOURCE_FILES, installedVersions, workflowCodeVersion } from './bundles.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const dirs: string[] = [];
@@ -13,15 +13,36 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 function copyOfSources(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'bundle-version-'));
   dirs.push(root);
-  for (const dir of ['src/workflows', 'src/activities', 'src/fulfilment']) cpSync(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
-  for (const file of ['src/cart/api.ts', 'src/cart/workflows.ts', 'src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json']) {
+  for (const dir of SOURCE_DIRS) cpSync(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
+  for (const file of SOURCE_FILES) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     cpSync(path.join(ROOT, file), path.join(root, file));
   }
   return root;
 }
 
+/** The project's files a module imports for their values (not `import type`), and what they re-export. */
+function valueImports(file: string): string[] {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  const found = [...text.matchAll(/^(?:import|export)\s+(?!type\s)[^;]*?from\s+'(\.{1,2}\/[^']+)\.js';/gms)].map((m) => m[1]!);
+  return found.map((spec) => path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), `${spec}.ts`)));
+}
+
 describe('the workflow code version (the bundle cache key)', () => {
+  it('covers every project file the workflow bundles are built from', () => {
+    const seen = new Set<string>();
+    const walk = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      valueImports(file).forEach(walk);
+    };
+    ['src/workflows/index.ts', 'src/workflows/index-fixed.ts'].forEach(walk);
+    const covered = (file: string) => SOURCE_FILES.includes(file) || SOURCE_DIRS.includes(path.dirname(file));
+    expect([...seen].filter((file) => !covered(file))).toEqual([]);
+    // The walk reached the extensions' workflows (it follows re-exports).
+    expect(seen).toContain('src/warehouse/workflows.ts');
+  });
+
   it('is stable for unchanged code and changes with any workflow source, the contract or the SDK versions', () => {
     const root = copyOfSources();
     const before = workflowCodeVersion(root);

@@ -43,8 +43,11 @@ export const BUNDLE_CACHE_DIR = path.join(ROOT, '.cache', 'workflow-bundles');
  * lockfile (an install in progress, a node_modules shared between checkouts). Activities are imported for
  * types only, but a change there costs just one rebuild, so they count too.
  */
-const SOURCE_DIRS = ['src/workflows', 'src/activities', 'src/fulfilment'];
-const SOURCE_FILES = ['src/cart/api.ts', 'src/cart/workflows.ts', 'src/idempotence/api.ts', 'src/idempotence/workflows.ts', 'src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json'];
+export const SOURCE_DIRS = ['src/workflows', 'src/activities', 'src/fulfilment'];
+export const SOURCE_FILES = [
+  'src/cart/api.ts', 'src/cart/workflows.ts', 'src/idempotence/api.ts', 'src/idempotence/workflows.ts', 'src/warehouse/workflows.ts',
+  'src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json',
+];
 const BUNDLED_PACKAGES = ['@temporalio/workflow', '@temporalio/worker', '@temporalio/common', 'webpack'];
 
 /** "name@version" of each package that shapes a bundle, as installed (resolved from the project). */
