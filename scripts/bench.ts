@@ -199,8 +199,27 @@ async function workerThroughput(ls: LocalStack): Promise<Figure[]> {
     perSecond.push(r.ordersPerSecond);
     memory.push(r.peakMemoryMb ?? Number.NaN);
   }
+  // The database's cost: the same runs with both workers started without it (their activities then record
+  // no effects), then the workers are started again as npm start runs them.
+  const withoutDb: number[] = [];
+  const restartWorkers = async (env: Record<string, string>) => {
+    for (const part of ['orders-worker', 'shipping-worker'] as const) {
+      await ls.stack.stopComponent(part);
+      await ls.stack.startComponent(part, env);
+    }
+  };
+  await restartWorkers({ DATABASE_URL: '' });
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      say(`Worker throughput without the database, run ${run}/${RUNS}: ${WORKER_ORDERS} HappyPath orders at once, TimeScale ${FAST}`);
+      withoutDb.push((await measureWorkerThroughput(ls, WORKER_ORDERS, FAST)).ordersPerSecond);
+    }
+  } finally {
+    await restartWorkers({ DATABASE_URL: ls.stack.databaseUrl });
+  }
   return [
-    { name: `Worker throughput, ${WORKER_ORDERS} orders at once`, unit: 'orders/s', runs: perSecond },
+    { name: `Worker throughput, ${WORKER_ORDERS} orders at once (effects recorded in the database)`, unit: 'orders/s', runs: perSecond },
+    { name: '… the same without the database (activities only simulate their calls)', unit: 'orders/s', runs: withoutDb },
     { name: 'Orders worker peak memory (VmHWM)', unit: 'MB', runs: memory },
   ];
 }

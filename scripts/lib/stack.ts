@@ -70,8 +70,12 @@ export interface Stack {
   presenterLink: string | undefined;
   /** Asks the console for a new sign-in link (delivered to onPresenterLink); false when it is not running. */
   newPresenterLink(): boolean;
-  /** Starts (or restarts) one component by name: 'orders-worker' | 'shipping-worker' | 'web'. */
-  startComponent(name: ComponentName): Promise<void>;
+  /**
+   * Starts (or restarts) one component by name: 'orders-worker' | 'shipping-worker' | 'web'. `env` is merged
+   * into what this and later starts of it get (the bench starts workers without the database this way:
+   * `{ DATABASE_URL: '' }`).
+   */
+  startComponent(name: ComponentName, env?: Record<string, string>): Promise<void>;
   /** Stops one component on purpose (SIGKILL: killed at once); the supervisor does not restart it. */
   stopComponent(name: ComponentName, signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
@@ -255,7 +259,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
   }
 
-  const startComponent = (name: ComponentName): Promise<void> => supervisor.start(name);
+  const startComponent = (name: ComponentName, env: Record<string, string> = {}): Promise<void> => {
+    Object.assign(componentEnv[name], env);
+    return supervisor.start(name);
+  };
   const stopComponent = (name: ComponentName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> =>
     signal === 'SIGKILL' ? supervisor.kill(name) : supervisor.stop(name);
   const stop = async (): Promise<void> => {
