@@ -12,7 +12,7 @@
 import { ApplicationFailure, CancellationScope, CancelledFailure, condition, log, setHandler } from '@temporalio/workflow';
 import type { OrderInput, OrderResult } from '../temporal/contract.js';
 import { getOrderStateQuery } from '../workflows/extras.js';
-import { currentOrder, runOrderFlow, type FlowContext } from '../workflows/order-flow.js';
+import { currentOrder, runOrderFlow, shipOrderActivity, type FlowContext } from '../workflows/order-flow.js';
 import { snapshot, type FlowState } from '../workflows/order-state.js';
 import { paceOf } from '../workflows/pace.js';
 import {
@@ -181,7 +181,7 @@ export async function OrderFulfilmentWorkflow(input: OrderInput): Promise<OrderR
     await Promise.all(
       f.shipments.map(async (s) => {
         await condition(() => s.status !== 'waiting');
-        await ctx.activities.ShipOrder({ Order: currentOrder(ctx), Item: { ...s.item } });
+        await shipOrderActivity(ctx.pace, ctx.activities)({ Order: currentOrder(ctx), Item: { ...s.item } });
         await condition(() => s.status === 'delivered');
       }),
     );

@@ -32,6 +32,8 @@ export interface OrderState {
 
 /** patched() id: from this change on, shipping runs in a non-cancellable scope (see order-flow.ts). */
 export const SHIPPING_NOT_CANCELLABLE = 'shipping-not-cancellable';
+/** patched() id: from this change on, ShipOrder is scheduled with a heartbeat timeout (see order-input.ts). */
+export const SHIP_ORDER_HEARTBEAT = 'ship-order-heartbeat';
 
 /** Full live state of an order workflow. */
 export const getOrderStateQuery = defineQuery<OrderState>('getOrderState');

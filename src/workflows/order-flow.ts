@@ -7,8 +7,8 @@ import type { Activities } from '../activities/index.js';
 import { ACTIVITY, ORDER_STATUS_VALUES, PROGRESS, type Item, type OrderInput, type OrderResult } from '../temporal/contract.js';
 import { Compensations } from './compensations.js';
 import type { OrderStatusValue } from './extras.js';
-import { SHIPPING_NOT_CANCELLABLE } from './extras.js';
-import { activityOptions, normalizeOrder, type Order } from './order-input.js';
+import { SHIP_ORDER_HEARTBEAT, SHIPPING_NOT_CANCELLABLE } from './extras.js';
+import { activityOptions, normalizeOrder, shipOrderOptions, type Order } from './order-input.js';
 import { paceOf, scaled, type Pace } from './pace.js';
 import { acceptAddressChanges, createOrderState, type AddressChannel, type FlowState } from './order-state.js';
 
@@ -141,5 +141,14 @@ async function ship(ctx: FlowContext, items: Item[], shipItems: ShipItems): Prom
 
 async function shipWithActivities(ctx: FlowContext, items: Item[]): Promise<void> {
   const order = currentOrder(ctx);
-  await Promise.all(items.map((item) => ctx.activities.ShipOrder({ Order: order, Item: item })));
+  const ShipOrder = shipOrderActivity(ctx.pace, ctx.activities);
+  await Promise.all(items.map((item) => ShipOrder({ Order: order, Item: item })));
+}
+
+/**
+ * ShipOrder as this workflow schedules it: with a heartbeat timeout from this change on; orders (and
+ * shipments) started before it, with no marker in their history, keep the options they were started with.
+ */
+export function shipOrderActivity(pace: Pace, activities: Activities): Activities['ShipOrder'] {
+  return patched(SHIP_ORDER_HEARTBEAT) ? proxyActivities<Activities>(shipOrderOptions(pace)).ShipOrder : activities.ShipOrder;
 }

@@ -27,6 +27,20 @@ export function normalizeOrder(input: Partial<OrderInput> | undefined): Order {
   return order;
 }
 
+/**
+ * ShipOrder heartbeats each of its steps (picked, packed, labelled, handed over: well under a second apart).
+ * A worker killed mid-shipment stops them, and the server retries the activity once this much passes
+ * without one, instead of waiting for the 5 s start-to-close timeout; the retry resumes after the last step
+ * heard. Not scaled with the pace: like the timeout, it guards real work, and a shared, busy machine must not
+ * see a live attempt as dead.
+ */
+export const SHIP_ORDER_HEARTBEAT_TIMEOUT = '2s';
+
+/** ShipOrder's options: the contract's, plus the heartbeat timeout (behind patched(SHIP_ORDER_HEARTBEAT)). */
+export function shipOrderOptions(pace: Pace): ActivityOptions {
+  return { ...activityOptions(pace), heartbeatTimeout: SHIP_ORDER_HEARTBEAT_TIMEOUT };
+}
+
 /** Contract activity options; retry intervals follow the pace, the timeout does not (it guards real work). */
 export function activityOptions(pace: Pace): ActivityOptions {
   return {

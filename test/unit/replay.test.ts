@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { isScenario, SCENARIOS, SHIPPING_WORKFLOW_TYPE, SIMULATED_BUG_MESSAGE, workflowTypeOf } from '../../src/temporal/contract.js';
-import { SHIPPING_NOT_CANCELLABLE } from '../../src/workflows/extras.js';
+import { SHIP_ORDER_HEARTBEAT, SHIPPING_NOT_CANCELLABLE } from '../../src/workflows/extras.js';
 import { CART_WORKFLOW_TYPE } from '../../src/cart/api.js';
 import { FULFILMENT_WORKFLOW_TYPE } from '../../src/fulfilment/api.js';
 import { IDEMPOTENCE_WORKFLOW_TYPE } from '../../src/idempotence/api.js';
@@ -23,7 +23,8 @@ import { testBundles } from '../support/bundles.js';
 import { ensureRuntime, testLogger } from '../support/workers.js';
 
 const CURRENT = path.resolve(import.meta.dirname, '..', 'fixtures', 'histories');
-const SETS = { current: CURRENT, round1: path.join(CURRENT, 'round1') } as const;
+/** current: recorded now; round2: before ShipOrder's heartbeat timeout; round1: before shipping was not cancellable. */
+const SETS = { current: CURRENT, round2: path.join(CURRENT, 'round2'), round1: path.join(CURRENT, 'round1') } as const;
 
 function fixtures(names: readonly string[], dir: string) {
   return names.map((name) => ({ workflowId: name, history: JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as unknown }));
@@ -40,19 +41,37 @@ async function replay(entry: WorkflowEntry, names: readonly string[], dir: strin
 const errorsOf = (results: ReplayResult[]) => results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
 
 /** This console's own workflow types (contract.md "Our extensions"): recorded after round 1, so current only. */
-const EXTENSIONS: Record<keyof typeof SETS, readonly string[]> = { current: [FULFILMENT_WORKFLOW_TYPE, IDEMPOTENCE_WORKFLOW_TYPE], round1: [] };
+const EXTENSIONS: Record<keyof typeof SETS, readonly string[]> = {
+  current: [FULFILMENT_WORKFLOW_TYPE, IDEMPOTENCE_WORKFLOW_TYPE],
+  round2: [FULFILMENT_WORKFLOW_TYPE, IDEMPOTENCE_WORKFLOW_TYPE],
+  round1: [],
+};
 
-const PATCH_MARKER = Buffer.from(JSON.stringify({ id: SHIPPING_NOT_CANCELLABLE, deprecated: false })).toString('base64');
+const markerOf = (id: string) => Buffer.from(JSON.stringify({ id, deprecated: false })).toString('base64');
+/** The fixtures of a set whose history holds the patched() marker `id`. */
+const withMarker = (dir: string, files: string[], id: string) =>
+  files.filter((name) => readFileSync(path.join(dir, `${name}.json`), 'utf8').includes(markerOf(id))).sort();
 
 describe.each(Object.entries(SETS))('replay of recorded histories (%s)', (set, DIR) => {
   const extensions = EXTENSIONS[set as keyof typeof SETS];
   it('has one fixture per scenario, plus ShippingWorkflow and the extensions, each a history of its own workflow type', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
     expect(files.sort()).toEqual([...SCENARIOS, SHIPPING_WORKFLOW_TYPE, ...extensions].sort());
-    // Each set is what it says: the current one took the patched branch where the order shipped.
-    const patched = files.filter((name) => readFileSync(path.join(DIR, `${name}.json`), 'utf8').includes(PATCH_MARKER));
-    const shipped = set === 'current' ? [...SCENARIOS.filter((s) => s !== 'NonRecoverableFailure'), ...extensions] : [];
-    expect(patched.sort()).toEqual([...shipped].sort());
+    // Each set is what it says. Since round 2 every order that shipped took the non-cancellable branch; now
+    // every ShipOrder is scheduled with a heartbeat timeout, where the order (or ShippingWorkflow) runs it:
+    // ChildWorkflow and NexusOperation ship through ShippingWorkflows, NonRecoverableFailure never ships.
+    const shipped = set === 'round1' ? [] : [...SCENARIOS.filter((s) => s !== 'NonRecoverableFailure'), ...extensions];
+    expect(withMarker(DIR, files, SHIPPING_NOT_CANCELLABLE)).toEqual([...shipped].sort());
+    const shipsItself = (name: string) => name !== 'ChildWorkflow' && name !== 'NexusOperation';
+    const heartbeated = set === 'current' ? [...shipped.filter(shipsItself), SHIPPING_WORKFLOW_TYPE] : [];
+    expect(withMarker(DIR, files, SHIP_ORDER_HEARTBEAT)).toEqual(heartbeated.sort());
+    // ... and the patched branch is the one with the timeout: ShipOrder scheduled with it, nothing else.
+    type Scheduled = { activityTaskScheduledEventAttributes?: { activityType: { name: string }; heartbeatTimeout?: string } };
+    const scheduled = (JSON.parse(readFileSync(path.join(DIR, 'HappyPath.json'), 'utf8')) as { events: Scheduled[] }).events
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a !== undefined);
+    const withTimeout = scheduled.filter((a) => a.heartbeatTimeout && a.heartbeatTimeout !== '0s').map((a) => a.activityType.name);
+    expect(withTimeout).toEqual(set === 'current' ? ['ShipOrder', 'ShipOrder', 'ShipOrder'] : []);
     for (const { workflowId: name, history } of fixtures(files, DIR)) {
       const started = (history as { events: { workflowExecutionStartedEventAttributes?: { workflowType: { name: string } } }[] }).events[0];
       const type = isScenario(name) ? workflowTypeOf(name) : name;
