@@ -62,13 +62,17 @@ describe.concurrent('HappyPath', () => {
     const events = await historyOf(handle);
 
     const markers = ofType(events, 'MarkerRecorded').map((e) => e.attributes.markerName);
-    // The GetItems local activity, and the patch that keeps shipping from being cancelled.
-    expect(markers).toEqual(['core_local_activity', 'core_patch']);
+    // The GetItems local activity, the patch that keeps shipping from being cancelled, and the one that gives
+    // ShipOrder its heartbeat timeout.
+    expect(markers).toEqual(['core_local_activity', 'core_patch', 'core_patch']);
     expect(scheduledActivities(events)).toEqual(HAPPY_PATH_ACTIVITIES);
     const shipped = ofType(events, 'ActivityTaskScheduled')
       .filter((e) => e.attributes.activityType.name === ACTIVITY.shipOrder)
       .map((e) => JSON.parse(Buffer.from(e.attributes.input.payloads[0].data, 'base64').toString()).Item.id);
     expect(shipped).toEqual([654300, 654321, 654322]);
+    // Only ShipOrder is scheduled with a heartbeat timeout: 2 s (a protobuf Duration here).
+    const heartbeatTimeouts = ofType(events, 'ActivityTaskScheduled').map((e) => [e.attributes.activityType.name, Number(e.attributes.heartbeatTimeout?.seconds ?? 0)]);
+    expect(heartbeatTimeouts.filter(([, seconds]) => seconds !== 0)).toEqual([[ACTIVITY.shipOrder, 2], [ACTIVITY.shipOrder, 2], [ACTIVITY.shipOrder, 2]]);
     expect(ofType(events, 'TimerStarted')).toHaveLength(3);
 
     const state = await handle.query(getOrderStateQuery);
