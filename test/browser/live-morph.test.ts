@@ -90,7 +90,15 @@ describe('live updates of an order', () => {
     const { page, errors } = await newTestPage(browser, 'cancel');
     const orderId = await placeOrder(page, stack.url, 'HumanInLoopSignal');
     await expectVisible(page.getByTestId('address-form'));
-    await page.getByTestId('cancel-order').click();
+    // The button reads "Cancel the order", legibly: its text is not the colour of its background.
+    const button = page.getByTestId('cancel-order');
+    await expectText(button, 'Cancel the order');
+    const colours = await button.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { text: style.color, background: style.backgroundColor };
+    });
+    expect(colours.text).not.toBe(colours.background);
+    await button.click();
     await expectVisible(page.getByTestId('cancel-answer').or(page.getByTestId('cancel-requested')).first());
     await page.locator('[data-testid="outcome"][data-outcome="cancelled"]').waitFor({ timeout: 60_000 });
     await expectText(page.getByTestId('compensations-summary'), /Undo charge \(refund\): Undone\s*Undo shipment preparation: Undone/);
