@@ -4,12 +4,12 @@
  * like every other console call (src/temporal/client.ts). A validator's refusal comes back as an outcome
  * (`accepted: false` and the workflow's own words); anything else Temporal says is thrown.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
+import { startOrderWorkflow } from '../temporal/client.js';
 import { orderIdOf, orderWorkflowId } from '../temporal/contract.js';
-import { MAX_TIME_SCALE } from '../workflows/pace.js';
 import {
   amendOrderUpdate,
   confirmAmendmentUpdate,
@@ -65,24 +65,8 @@ export function createFulfilmentClient(deps: FulfilmentClientDeps): FulfilmentCl
 
   return {
     async start({ orderId, address, slowdown }) {
-      const timeScale = Math.min(deps.config.web.timeScale * slowdown, MAX_TIME_SCALE);
-      const input = { OrderId: orderId, Address: address, ...(timeScale === 1 ? {} : { TimeScale: timeScale }) };
-      try {
-        await call('startWorkflow', () =>
-          client.workflow.start(FULFILMENT_WORKFLOW_TYPE, {
-            workflowId: orderWorkflowId(orderId),
-            taskQueue: deps.config.taskQueue,
-            args: [input],
-            // As for every order: a double click finds the first order instead of starting another.
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          }),
-        );
-        return { started: true };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
-        throw err;
-      }
+      const order = { workflowType: FULFILMENT_WORKFLOW_TYPE, taskQueue: deps.config.taskQueue, timeScale: deps.config.web.timeScale, slowdown };
+      return { started: await startOrderWorkflow(client, call, { ...order, input: { OrderId: orderId, Address: address } }) };
     },
     dispatch: (orderId, itemId) =>
       update(orderId, 'Dispatched: the courier is on the way.', () => handle(orderId).executeUpdate(dispatchShipmentUpdate, { args: [{ itemId }] })),

@@ -2,12 +2,10 @@
  * The console's one Temporal call for the idempotence extension: start an order of its workflow type,
  * as every order starts (same id, same reuse rules, the console's pace). Counted like every console call.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { ConsoleMetrics } from '../metrics/console.js';
-import { orderWorkflowId } from '../temporal/contract.js';
-import { MAX_TIME_SCALE } from '../workflows/pace.js';
+import { startOrderWorkflow, type ConsoleCall } from '../temporal/client.js';
 import { IDEMPOTENCE_WORKFLOW_TYPE } from './api.js';
 
 export interface IdempotenceClient {
@@ -26,25 +24,12 @@ export function createIdempotenceClient(deps: IdempotenceClientDeps): Idempotenc
   const { client, metrics } = deps;
   return {
     async start({ orderId, address, slowdown }) {
-      const timeScale = Math.min(deps.config.web.timeScale * slowdown, MAX_TIME_SCALE);
-      const input = { OrderId: orderId, Address: address, ...(timeScale === 1 ? {} : { TimeScale: timeScale }) };
-      metrics.temporalCalls.inc({ method: 'startWorkflow' });
-      try {
-        await client.connection.withDeadline(Date.now() + (deps.timeoutMs ?? 3000), () =>
-          client.workflow.start(IDEMPOTENCE_WORKFLOW_TYPE, {
-            workflowId: orderWorkflowId(orderId),
-            taskQueue: deps.config.taskQueue,
-            args: [input],
-            // As for every order: a double click finds the first order instead of starting another.
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          }),
-        );
-        return { started: true };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
-        throw err;
-      }
+      const call: ConsoleCall = (method, fn) => {
+        metrics.temporalCalls.inc({ method });
+        return client.connection.withDeadline(Date.now() + (deps.timeoutMs ?? 3000), fn);
+      };
+      const order = { workflowType: IDEMPOTENCE_WORKFLOW_TYPE, taskQueue: deps.config.taskQueue, timeScale: deps.config.web.timeScale, slowdown };
+      return { started: await startOrderWorkflow(client, call, { ...order, input: { OrderId: orderId, Address: address } }) };
     },
   };
 }

@@ -131,6 +131,41 @@ export function lazyConnection(options: ConnectionOptions): Connection {
   });
 }
 
+/** How a console client runs one Temporal call: counted, under its deadline (and, for some, health-tracked). */
+export type ConsoleCall = <T>(method: string, fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * Starts an order workflow of any type, a scenario's or one of our extensions', the one way every order
+ * starts: id order-<OrderId>, the console's pace (times the slowdown chosen) as TimeScale, and an id that was
+ * ever used refused. Resolves false when that order already exists: a double click, a refresh or the back
+ * button re-sends the same OrderId, and the second start must find the first instead of starting another,
+ * whether the first is still running or not.
+ */
+export async function startOrderWorkflow(
+  client: Client,
+  call: ConsoleCall,
+  order: { workflowType: string; taskQueue: string; input: OrderInput; timeScale: number; slowdown: number; workflowTaskTimeout?: string },
+): Promise<boolean> {
+  const timeScale = Math.min(order.timeScale * order.slowdown, MAX_TIME_SCALE);
+  try {
+    await call('startWorkflow', () =>
+      client.workflow.start(order.workflowType, {
+        workflowId: orderWorkflowId(order.input.OrderId),
+        taskQueue: order.taskQueue,
+        // Extra fields are ignored by the other implementations' workers; 1 (demo pace) is the default anyway.
+        args: [timeScale === 1 ? order.input : { ...order.input, TimeScale: timeScale }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        ...(order.workflowTaskTimeout ? { workflowTaskTimeout: order.workflowTaskTimeout } : {}),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}
+
 const HISTORY_ALL_EVENTS = proto.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT;
 /** Above the server's long-poll interval (20 s by default), which answers first with no events. */
 const LONG_POLL_DEADLINE_MS = 30_000;
@@ -168,27 +203,15 @@ export function createOrderConsoleClient(deps: OrderConsoleClientDeps): OrderCon
   return {
     namespace,
     async startOrder(scenario, input, { slowdown = 1 } = {}) {
-      const timeScale = Math.min(deps.config.web.timeScale * slowdown, MAX_TIME_SCALE);
-      const workflowId = orderWorkflowId(input.OrderId);
-      try {
-        await call('startWorkflow', () =>
-          client.workflow.start(workflowTypeOf(scenario), {
-            workflowId,
-            taskQueue: deps.config.taskQueue,
-            // Extra fields are ignored by the other implementations' workers; 1 (demo pace) is the default anyway.
-            args: [timeScale === 1 ? input : { ...input, TimeScale: timeScale }],
-            // A double click, a refresh or the back button re-sends the same OrderId: the second start must
-            // find the first instead of starting another order, whether the first is still running or not.
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-            ...(scenario === 'RecoverableFailure' ? { workflowTaskTimeout: STUCK_TASK_RETRY } : {}),
-          }),
-        );
-        return { workflowId, started: true };
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
-        throw err;
-      }
+      const started = await startOrderWorkflow(client, call, {
+        workflowType: workflowTypeOf(scenario),
+        taskQueue: deps.config.taskQueue,
+        input,
+        timeScale: deps.config.web.timeScale,
+        slowdown,
+        ...(scenario === 'RecoverableFailure' ? { workflowTaskTimeout: STUCK_TASK_RETRY } : {}),
+      });
+      return { workflowId: orderWorkflowId(input.OrderId), started };
     },
     async describeOrder(orderId) {
       try {
