@@ -14,6 +14,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { DEFAULT_ADDRESS } from '../temporal/contract.js';
 import type { RouteContext } from '../web/deps.js';
+import { serveViewer } from '../web/sse/viewer.js';
 import { isPresenter } from '../web/middleware/presenter.js';
 import type { OrderView } from '../web/orders/view.js';
 import { isHtmx, renderError, renderPage, renderPartial, temporalProblem } from '../web/respond.js';
@@ -27,7 +28,6 @@ import type { FulfilmentClient, UpdateAnswer } from './client.js';
 export const NOT_FULFILMENT = 'This order has no couriers: only a Fulfilment with couriers order does.';
 export const NO_CLIENT = 'This console was started without its fulfilment client.';
 const ITEM_ID = /^[0-9]{1,9}$/;
-const KEEPALIVE_MS = 15_000;
 
 export function fulfilmentRoutes(ctx: RouteContext): Hono {
   const fulfilment = ctx.fulfilment;
@@ -68,28 +68,19 @@ export function fulfilmentRoutes(ctx: RouteContext): Hono {
   app.get('/courier/events', (c) => {
     const presenter = isPresenter(c);
     return streamSSE(c, async (stream) => {
-      ctx.metrics.sseViewers.inc();
       let sent = c.req.query('seen') ?? '';
-      let writes = Promise.resolve();
-      let finish!: () => void;
-      const finished = new Promise<void>((resolve) => (finish = resolve));
-      const unsubscribe = board.subscribe((snapshot) => {
-        const html = ctx.views.partial('courier-board', boardData(snapshot, presenter));
-        const digest = regionDigest(html);
-        if (digest === sent) return;
-        sent = digest;
-        writes = writes.then(() => stream.writeSSE({ event: 'board', data: html, id: digest })).catch(() => finish());
+      await serveViewer<BoardSnapshot>({
+        stream,
+        viewers: ctx.metrics.sseViewers,
+        subscribe: (listener) => board.subscribe(listener),
+        send: async (snapshot) => {
+          const html = ctx.views.partial('courier-board', boardData(snapshot, presenter));
+          const digest = regionDigest(html);
+          if (digest === sent) return;
+          sent = digest;
+          await stream.writeSSE({ event: 'board', data: html, id: digest });
+        },
       });
-      const keepalive = setInterval(() => (writes = writes.then(() => stream.write(': keepalive\n\n')).then(() => undefined, () => finish())), KEEPALIVE_MS);
-      keepalive.unref();
-      stream.onAbort(finish);
-      try {
-        await finished;
-      } finally {
-        clearInterval(keepalive);
-        unsubscribe();
-        ctx.metrics.sseViewers.dec();
-      }
     });
   });
 

@@ -8,6 +8,7 @@ import { streamSSE } from 'hono/streaming';
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { RouteContext } from '../deps.js';
 import type { HubMessage } from '../sse/hub.js';
+import { serveViewer } from '../sse/viewer.js';
 import { isPresenter } from '../middleware/presenter.js';
 import { changeAddress } from '../orders/actions.js';
 import { isHtmx, renderPartial, temporalProblem } from '../respond.js';
@@ -17,8 +18,6 @@ import type { AddressFormState } from './order-page.js';
 
 /** Browsers wait this long before reconnecting a dropped stream. */
 const RECONNECT_MS = 1000;
-/** A comment line now and then keeps idle proxies from closing the stream. */
-const KEEPALIVE_MS = 15_000;
 
 export function orderLiveRoutes(ctx: RouteContext): Hono {
   return new Hono()
@@ -72,14 +71,10 @@ export function orderLiveRoutes(ctx: RouteContext): Hono {
  * the browser was away is sent; one that did not is not.
  */
 async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi, presenter: boolean, shown = ''): Promise<void> {
-  ctx.metrics.sseViewers.inc();
   const [progress = '', panel = '', effects = ''] = shown.split('.');
   const sent = { progress, panel, effects };
   const id = () => `${sent.progress}.${sent.panel}.${sent.effects}`;
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  let writes = stream.writeSSE({ event: 'hello', data: orderId, id: id(), retry: RECONNECT_MS });
-  const send = async (message: HubMessage): Promise<void> => {
+  const send = async (message: HubMessage, finish: () => void): Promise<void> => {
     if (message.kind === 'not-found') {
       sent.panel = 'missing';
       await stream.writeSSE({ event: 'panel', data: ctx.views.partial('order-missing', { orderId, presenter }), id: id() });
@@ -100,18 +95,11 @@ async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi
       finish();
     }
   };
-  const unsubscribe = ctx.hub.subscribe(orderId, (message) => {
-    writes = writes.then(() => send(message)).catch(() => finish());
+  await serveViewer({
+    stream,
+    viewers: ctx.metrics.sseViewers,
+    hello: () => stream.writeSSE({ event: 'hello', data: orderId, id: id(), retry: RECONNECT_MS }),
+    subscribe: (listener) => ctx.hub.subscribe(orderId, listener),
+    send,
   });
-  const keepalive = setInterval(() => (writes = writes.then(() => stream.write(': keepalive\n\n')).then(() => undefined)), KEEPALIVE_MS);
-  keepalive.unref();
-  stream.onAbort(finish);
-  try {
-    await finished;
-    await writes.catch(() => undefined);
-  } finally {
-    clearInterval(keepalive);
-    unsubscribe();
-    ctx.metrics.sseViewers.dec();
-  }
 }

@@ -20,6 +20,7 @@ import type { CartOutcome } from '../../cart/client.js';
 import type { CartMessage } from '../../cart/live.js';
 import { ROOM_ADDS, type Shop } from '../../cart/shop.js';
 import type { RouteContext } from '../deps.js';
+import { serveViewer } from '../sse/viewer.js';
 import { isPresenter } from '../middleware/presenter.js';
 import { isHtmx, renderError, renderPage, renderPartial, temporalProblem } from '../respond.js';
 import { field } from '../validate.js';
@@ -30,7 +31,6 @@ export function audiencePosts(roomCustomer: string): ReadonlySet<string> {
 }
 /** Identifies an audience member's browser for the rate limit (not a session: it grants nothing). */
 const VIEWER_COOKIE = 'viewer';
-const KEEPALIVE_MS = 15_000;
 const ACTIONS = ['add', 'remove', 'reset', 'checkout'] as const;
 
 interface Answer {
@@ -158,28 +158,18 @@ async function renderShop(ctx: RouteContext, c: Context, customerId: string): Pr
 
 /** One browser watching one cart until it leaves; only a changed region is sent. */
 async function watch(ctx: RouteContext, shop: Shop, customerId: string, stream: SSEStreamingApi, presenter: boolean): Promise<void> {
-  ctx.metrics.sseViewers.inc();
   let last = '';
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  let writes = stream.writeSSE({ event: 'hello', data: customerId, retry: 1000 });
   const send = async (message: CartMessage) => {
     const html = ctx.views.partial('cart', { message, customerId, presenter });
     if (html === last) return;
     last = html;
     await stream.writeSSE({ event: 'cart', data: html });
   };
-  const unsubscribe = shop.live.subscribe(customerId, (message) => {
-    writes = writes.then(() => send(message)).catch(() => finish());
+  await serveViewer({
+    stream,
+    viewers: ctx.metrics.sseViewers,
+    hello: () => stream.writeSSE({ event: 'hello', data: customerId, retry: 1000 }),
+    subscribe: (listener) => shop.live.subscribe(customerId, listener),
+    send,
   });
-  const keepalive = setInterval(() => (writes = writes.then(() => stream.write(': keepalive\n\n')).then(() => undefined)), KEEPALIVE_MS);
-  keepalive.unref();
-  stream.onAbort(finish);
-  try {
-    await finished;
-  } finally {
-    clearInterval(keepalive);
-    unsubscribe();
-    ctx.metrics.sseViewers.dec();
-  }
 }
