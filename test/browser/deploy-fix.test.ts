@@ -4,15 +4,13 @@
  * deployed"), the button never back once the fix runs, the order completing, and Restore the bug arming
  * the next rehearsal. Real console, real worker behind its real control channel, real Temporal server.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADDRESS, SIMULATED_BUG_MESSAGE, orderWorkflowId } from '../../src/temporal/contract.js';
 import { launchChromium } from './support/chromium.js';
 import { startBrowserStack } from './support/stack.js';
 import type { BrowserStack } from './support/stack.js';
-import { expectShown, expectText, expectVisible, newTestPage, placeOrder, recordTexts, textOf } from './support/ui.js';
-
-const PROJECTOR = { width: 1280, height: 720 };
+import { PROJECTOR, expectOnScreen, expectShown, expectText, expectVisible, newTestPage, placeOrder, recordTexts, textOf } from './support/ui.js';
 
 let stack: BrowserStack;
 let browser: Browser;
@@ -23,17 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
-
-/** The element lies wholly inside the viewport, as the page first shows it (no scrolling). */
-async function expectOnScreen(page: Page, locator: Locator): Promise<void> {
-  const box = await locator.boundingBox();
-  const scrolled = await page.evaluate(() => window.scrollY);
-  expect(box, String(locator)).not.toBeNull();
-  expect(scrolled).toBe(0);
-  expect(box!.y).toBeGreaterThanOrEqual(0);
-  expect(box!.y + box!.height, `${String(locator)} ends at ${box!.y + box!.height}px`).toBeLessThanOrEqual(PROJECTOR.height);
-  expect(box!.x + box!.width).toBeLessThanOrEqual(PROJECTOR.width);
-}
 
 /** Notes, in the page, whether a Deploy fix button ever shows up again from now on. */
 async function watchForDeployButton(page: Page): Promise<() => Promise<boolean>> {
@@ -61,8 +48,8 @@ describe('Deploy fix on stage (1280×720)', () => {
     await expectText(page.getByTestId('stuck-message'), SIMULATED_BUG_MESSAGE);
     expect(await textOf(page.getByTestId('stuck-where'))).toMatch(/^line \d+ of recoverable-failure\.ts$/);
     expect(await textOf(page.getByTestId('retry-every'))).toBe('2 s');
-    await expectOnScreen(page, banner);
-    await expectOnScreen(page, page.getByTestId('deploy-fix'));
+    await expectOnScreen(page, '[data-testid="stuck-banner"]', 'the stuck banner');
+    await expectOnScreen(page, '[data-testid="deploy-fix"]', 'Deploy fix');
 
     // A second browser, without JavaScript (no live updates), keeps the page as it was before the deploy.
     const stale = await browser.newContext({ javaScriptEnabled: false, viewport: PROJECTOR });
@@ -111,7 +98,7 @@ describe('Deploy fix on stage (1280×720)', () => {
     const orderId = await placeOrder(page, stack.url, 'RecoverableFailure');
     await expectVisible(page.getByTestId('stuck-banner'));
     expect(await page.getByTestId('stuck-banner').getAttribute('data-fix')).toBe('not-deployed');
-    await expectOnScreen(page, page.getByTestId('deploy-fix'));
+    await expectOnScreen(page, '[data-testid="deploy-fix"]', 'Deploy fix');
     await stack.workers.client.workflow.getHandle(orderWorkflowId(orderId)).terminate('test over');
     expect(errors).toEqual([]);
   });

@@ -15,7 +15,7 @@ import { SCENARIO_CARDS } from '../../src/web/scenarios.js';
 import { launchChromium, openPage } from './support/chromium.js';
 import { startBrowserStack } from './support/stack.js';
 import type { BrowserStack } from './support/stack.js';
-import { UI_TIMEOUT, countPageLoads, expectShown, expectText, expectVisible, newTestPage, placeOrder, recordTexts, seenTexts, textOf } from './support/ui.js';
+import { PROJECTOR, UI_TIMEOUT, countPageLoads, expectOnScreen, expectShown, expectText, expectVisible, newTestPage, placeOrder, recordTexts, seenTexts, textOf } from './support/ui.js';
 
 let stack: BrowserStack;
 let browser: Browser;
@@ -32,31 +32,16 @@ const MAIN_STEPS = ['CheckFraud', 'PrepareShipment', 'ChargeCustomer', ...SHIP_S
 /** The Temporal Web UI of the run's dev server, as npm start runs one next to its server. */
 const UI = inject('temporalUiUrl');
 
-/** A projector's screen. */
-const VIEWPORT = { width: 1280, height: 720 };
-
 /** A test's page at projector size. */
 async function presenterPage(name: string): Promise<Awaited<ReturnType<typeof newTestPage>>> {
   const test = await newTestPage(browser, name);
-  await test.page.setViewportSize(VIEWPORT);
+  await test.page.setViewportSize(PROJECTOR);
   return test;
-}
-
-/** Waits for the element, then checks that all of it is on screen as it stands (nobody scrolls in these tests). */
-async function expectOnScreen(locator: Locator, what: string): Promise<void> {
-  await expectVisible(locator);
-  // The stream may replace the element between two reads (a new attempt number): measure the one there now.
-  let box: Awaited<ReturnType<Locator['boundingBox']>> = null;
-  for (let tries = 0; box === null && tries < 20; tries++) box = await locator.first().boundingBox({ timeout: UI_TIMEOUT }).catch(() => null);
-  expect(box, `${what} has a box`).not.toBeNull();
-  const { x, y, width, height } = box!;
-  expect({ what, top: y >= 0, bottom: y + height <= VIEWPORT.height, left: x >= 0, right: x + width <= VIEWPORT.width }, `${what} at ${JSON.stringify(box)}`)
-    .toEqual({ what, top: true, bottom: true, left: true, right: true });
 }
 
 /** The ending, on screen when it appears, with its "What just happened" line. */
 async function expectOutcome(page: Page, scenario: string, outcome: 'completed' | 'failed'): Promise<void> {
-  await expectOnScreen(page.locator(`[data-testid="outcome"][data-outcome="${outcome}"]`), `the ${scenario} outcome`);
+  await expectOnScreen(page, `[data-testid="outcome"][data-outcome="${outcome}"]`, `the ${scenario} outcome`);
   const happened = SCENARIO_CARDS.find((card) => card.name === scenario)?.happened ?? '';
   await expectText(page.getByTestId('what-happened'), `What just happened. ${happened}`);
 }
@@ -189,7 +174,7 @@ describe('a person in the loop', () => {
     const { page } = await presenterPage('HumanInLoopSignal');
     await recordTexts(page, ['address-result']);
     const orderId = await placeOrder(page, stack.url, 'HumanInLoopSignal');
-    await expectOnScreen(page.getByTestId('address-box'), 'the address form and its countdown');
+    await expectOnScreen(page, '[data-testid="address-box"]', 'the address form and its countdown');
     await expectText(page.getByTestId('order-phase'), 'Waiting for you');
     await expectTemporalUiLink(page, orderId);
     // console.js counts down to the workflow's own deadline (60 s, not scaled).
@@ -213,7 +198,7 @@ describe('a person in the loop', () => {
     const { page } = await presenterPage('HumanInLoopUpdate');
     await recordTexts(page, ['address-result']);
     const orderId = await placeOrder(page, stack.url, 'HumanInLoopUpdate');
-    await expectOnScreen(page.getByTestId('address-box'), 'the address form and its countdown');
+    await expectOnScreen(page, '[data-testid="address-box"]', 'the address form and its countdown');
     await expectText(page.getByTestId('order-phase'), 'Waiting for you');
     await expectTemporalUiLink(page, orderId);
     await expectText(page.getByTestId('countdown'), /^\s*\d+ s\s*$/);
@@ -224,7 +209,7 @@ describe('a person in the loop', () => {
     await expectText(page.getByTestId('address-error'), 'Address must start with a digit');
     // Said to be the workflow's own validator, not this form's check.
     await expectText(page.getByTestId('address-rejected-by'), "The workflow's update validator rejected this address:");
-    await expectOnScreen(page.getByTestId('address-error'), "the validator's answer");
+    await expectOnScreen(page, '[data-testid="address-error"]', "the validator's answer");
     expect(await page.getByTestId('new-address-input').inputValue()).toBe('Main St');
     expect(await page.getByTestId('address-form').getByTestId('address-error').count()).toBe(1);
 
@@ -243,7 +228,7 @@ describe('orders that fail or get stuck', () => {
     const { page } = await presenterPage('NonRecoverableFailure');
     const orderId = await placeOrder(page, stack.url, 'NonRecoverableFailure');
     await expectOutcome(page, 'NonRecoverableFailure', 'failed');
-    await expectOnScreen(page.getByTestId('compensations-summary'), 'the compensations');
+    await expectOnScreen(page, '[data-testid="compensations-summary"]', 'the compensations');
     await expectTemporalUiLink(page, orderId);
     await expectText(page.getByTestId('failure-message'), /^\s*Charge customer failed: .*declined\s+InvalidCreditCard\s*$/);
     await expectText(page.getByTestId('failure-why'), /non-retryable, so Temporal did not try again/);
@@ -269,8 +254,8 @@ describe('orders that fail or get stuck', () => {
     // and the stream replaces the panel that holds it.
     await recordTexts(page, ['deploy-fix-result']);
     const orderId = await placeOrder(page, stack.url, 'RecoverableFailure');
-    await expectOnScreen(page.getByTestId('stuck-banner'), 'the stuck banner');
-    await expectOnScreen(page.getByTestId('deploy-fix'), 'Deploy fix');
+    await expectOnScreen(page, '[data-testid="stuck-banner"]', 'the stuck banner');
+    await expectOnScreen(page, '[data-testid="deploy-fix"]', 'Deploy fix');
     await expectText(page.getByTestId('order-phase'), 'Stuck: bug in the code');
     await expectTemporalUiLink(page, orderId);
     await expectText(page.getByTestId('stuck-message'), SIMULATED_BUG_MESSAGE);

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.js';
 import { startBrowserStack, type BrowserStack } from './support/stack.js';
-import { countPageLoads, expectText, expectVisible, newTestPage } from './support/ui.js';
+import { PROJECTOR, countPageLoads, expectOnScreen, expectText, expectVisible, newTestPage } from './support/ui.js';
 
 const EVERY = 4;
 let stack: BrowserStack;
@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('the Shop page', () => {
   it('fills a cart, shows it continue as new live, checks out and lands on the order', async () => {
     const { page, errors } = await newTestPage(browser, 'shop-flow');
-    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.setViewportSize(PROJECTOR);
     await page.goto(`${stack.url}/`);
     await page.getByTestId('nav-shop').click();
     await page.waitForURL(`${stack.url}/shop`);
@@ -57,8 +57,7 @@ describe('the Shop page', () => {
     await expectVisible(page.locator('[data-testid="cart-line-654300"][data-quantity="1"]'));
     await expectText(page.getByTestId('cart-runs'), /Run 1 → 2 after 4 changes/);
     // The cart region and the forms fit a projector.
-    const button = await page.getByTestId('checkout-button').boundingBox();
-    expect(button!.y + button!.height).toBeLessThanOrEqual(720);
+    await expectOnScreen(page, '[data-testid="checkout-button"]', 'the Checkout button');
 
     await page.getByTestId('checkout-button').click();
     const link = page.getByTestId('checkout-order-link');

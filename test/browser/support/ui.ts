@@ -77,6 +77,37 @@ export async function expectVisible(locator: Locator, timeout = UI_TIMEOUT): Pro
   await locator.first().waitFor({ state: 'visible', timeout });
 }
 
+/** A projector's screen: what a presenter sees without scrolling. */
+export const PROJECTOR = { width: 1280, height: 720 } as const;
+
+/**
+ * Waits until the first element matching `selector` lies wholly inside the viewport, unscrolled. The live
+ * stream may replace the element at any moment (a new attempt number), so each try measures the element
+ * there now and the scroll position in one read inside the page; two reads could straddle a swap.
+ */
+export async function expectOnScreen(page: Page, selector: string, what = selector, timeout = UI_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last: unknown = 'never on the page';
+  for (;;) {
+    const placed = await page
+      .evaluate((css) => {
+        const el = document.querySelector(css);
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) return null;
+        return { top: r.top, left: r.left, bottom: r.bottom, right: r.right, scrollY: window.scrollY, width: window.innerWidth, height: window.innerHeight };
+      }, selector)
+      .catch(() => null); // mid-navigation the page cannot answer: ask again
+    if (placed) {
+      last = placed;
+      const inside = placed.scrollY === 0 && placed.top >= 0 && placed.left >= 0 && placed.bottom <= placed.height && placed.right <= placed.width;
+      if (inside) return;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} is not wholly on screen unscrolled: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The element's text, spaces squashed. */
 export async function textOf(locator: Locator): Promise<string> {
   return squash((await locator.first().textContent()) ?? '');
