@@ -1,8 +1,8 @@
 /**
  * The two database engines every database test runs against: PGlite served by pglite-socket in this test
  * process (what `npm start` runs by default), and a real PostgreSQL server started for the test on a free
- * port with a throw-away data directory (Debian's `postgresql` package, which `npm test`'s bootstrap
- * installs when missing), stopped and removed afterwards.
+ * port (Debian's `postgresql` package, which `npm test`'s bootstrap installs when missing); each on a
+ * throw-away data directory, stopped and removed afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -23,8 +23,17 @@ export interface TestDatabase {
 
 export async function startTestDatabase(engine: Engine): Promise<TestDatabase> {
   if (engine === 'pglite') {
-    const server = await startPgliteServer({ dataDir: undefined, port: 0 });
-    return { engine, url: server.url, stop: () => server.stop() };
+    // A throw-away data directory, as `npm start` uses one: a copy of the cached template, not a 3 s initdb.
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'order-demo-pglite-'));
+    const server = await startPgliteServer({ dataDir, port: 0 });
+    return {
+      engine,
+      url: server.url,
+      stop: async () => {
+        await server.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
   return startPostgres();
 }
