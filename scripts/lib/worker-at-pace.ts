@@ -24,6 +24,8 @@ export interface WorkerAtPace {
   cpuMsPerOrder: number;
   /** The dev server's, likewise: on two cores the worker and the server share the CPU. */
   serverCpuMsPerOrder: number | undefined;
+  /** The embedded database's, likewise (undefined with DATABASE_URL: another machine's CPU). */
+  databaseCpuMsPerOrder: number | undefined;
   /** VmRSS of the freshly started worker, settled, before the orders. */
   idleRssMb: number | undefined;
   /** VmHWM over the run. */
@@ -45,10 +47,13 @@ export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeSc
   const serverPid = ls.serverPid();
   const cpuBefore = cpuMs(pid);
   const serverBefore = serverPid === undefined ? undefined : cpuMs(serverPid);
+  const databasePid = ls.stack.supervisor.child('database')?.pid;
+  const databaseBefore = databasePid === undefined ? undefined : cpuMs(databasePid);
   const handles = await startOrders(ls.client, ls.config.taskQueue, orders, { timeScale, humanWaitSeconds: 1 }, ['HappyPath']);
   await ls.client.connection.withDeadline(Date.now() + 300_000, () => Promise.all(handles.map((o) => o.handle.result())));
   const cpuMsPerOrder = (cpuMs(pid) - cpuBefore) / orders;
   const serverCpuMsPerOrder = serverPid === undefined || serverBefore === undefined ? undefined : (cpuMs(serverPid) - serverBefore) / orders;
+  const databaseCpuMsPerOrder = databasePid === undefined || databaseBefore === undefined ? undefined : (cpuMs(databasePid) - databaseBefore) / orders;
   const peakRssMb = statusMb(pid, 'VmHWM');
   const figures = await Promise.all(
     handles.map(async (o) => orderFigures(JSON.parse(historyToJSON(await o.handle.fetchHistory())) as JsonHistory)),
@@ -61,6 +66,7 @@ export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeSc
     maxActivities: maxConcurrent(figures.flatMap((f) => f.activityRuns)),
     cpuMsPerOrder,
     serverCpuMsPerOrder,
+    databaseCpuMsPerOrder,
     idleRssMb,
     peakRssMb,
   };
