@@ -17,13 +17,17 @@ describe.each(ENGINES)('Effects panel and Warehouse page on %s', (engine) => {
   let db: Database;
   let workers: TestWorkers;
   let web: TestConsole;
+  /** The console's reads of the stock table (the real ones, counted). */
+  let stockReads = 0;
 
   beforeAll(async () => {
     server = await startTestDatabase(engine);
     db = await openDatabase(server.url, { max: 4 });
     const systems = createSystems(db);
     workers = await startTestWorkers({ name: `effects-${engine}`, systems });
-    web = startTestConsole({ config: workers.config, systems });
+    const stock = systems.warehouse.stock.bind(systems.warehouse);
+    const counted = { ...systems, warehouse: { ...systems.warehouse, stock: () => ((stockReads += 1), stock()) } };
+    web = startTestConsole({ config: workers.config, systems: counted });
   });
   afterAll(async () => {
     await workers?.stop();
@@ -86,6 +90,14 @@ describe.each(ENGINES)('Effects panel and Warehouse page on %s', (engine) => {
     expect(html).toMatch(/<a href="\/orders\/\d+">/);
     const figures = await (await web.get('/warehouse/figures')).text();
     expect(figures).toContain('data-testid="stock"');
+  });
+
+  it('a room refreshing the Warehouse page at once costs the database one read', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the last test's shared read
+    const before = stockReads;
+    const pages = await Promise.all(Array.from({ length: 30 }, () => web.get('/warehouse/figures')));
+    expect(pages.map((p) => p.status)).toEqual(Array(30).fill(200));
+    expect(stockReads - before).toBe(1);
   });
 });
 
