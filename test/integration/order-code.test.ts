@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATED_BUG_MESSAGE } from '../../src/temporal/contract.js';
-import { startTestWorkers, waitFor } from '../support/workers.js';
+import { newOrderId, startTestWorkers, waitFor } from '../support/workers.js';
 import type { TestWorkers } from '../support/workers.js';
-import { metricValue, startTestConsole, testidAttr } from './web-support.js';
+import { metricValue, startTestConsole, testid, testidAttr } from './web-support.js';
 import type { TestConsole } from './web-support.js';
 
 let workers: TestWorkers;
@@ -65,6 +65,23 @@ describe('the code region', () => {
       expect(historyRows(history).find((r) => r.type === 'WorkflowTaskFailed')?.text).toContain(SIMULATED_BUG_MESSAGE);
     } finally {
       await handle.terminate('test over');
+    }
+  });
+
+  it('shows an extension order\'s own workflow from its domain folder: a fulfilment order waiting for couriers', async () => {
+    const orderId = newOrderId();
+    expect((await web.post('/fulfilment/orders', { orderId, address: '9 Courier Court', pace: '1' })).status).toBe(303);
+    try {
+      const html = await waitFor(() => region(orderId, 'code'), (h) => testidAttr(h, 'code-view', 'data-focus') === 'awaiting-courier', 'the order waiting for couriers in the code view');
+      expect(testidAttr(html, 'code-file-scenario', 'data-path')).toBe('src/fulfilment/workflows.ts');
+      expect(testidAttr(html, 'code-file-flow', 'data-path')).toBe('src/workflows/order-flow.ts');
+      expect(html).not.toContain('data-testid="code-missing"');
+      expect(markedLines(html, 'scenario')).toEqual(['await condition(woken);', 'if (await condition(woken, Math.max(1, (pending.deadline ?? Date.now()) - Date.now()))) continue;']);
+      expect(markedLines(html, 'flow')).toEqual(['await options.afterCharge?.(ctx);']);
+      expect(testid(html, 'code-caption')).toMatch(/^Waiting for a courier: condition\(\) holds the order/);
+      expect(testidAttr(html, 'code-view', 'hx-trigger')).toBe('every 1s, refresh');
+    } finally {
+      await workers.client.workflow.getHandle(`order-${orderId}`).terminate('test over');
     }
   });
 

@@ -3,9 +3,10 @@
  * is in now, each as excerpts of the real source (real line numbers) with the current lines marked and
  * light syntax highlighting. Everything is plain data; the template escapes every token.
  */
+import { workflowTypeOf } from '../../temporal/contract.js';
 import type { OrderView } from '../orders/view.js';
 import { focusCaption, focusOf } from './focus.js';
-import type { Focus } from './focus.js';
+import type { Focus, FocusFacts } from './focus.js';
 import { flowMarkers, functionAt, resolveMarks, scenarioMarkers, traitsOf } from './markers.js';
 import { FLOW_FILE } from './sources.js';
 import type { SourceFile, WorkflowSources } from './sources.js';
@@ -39,14 +40,21 @@ export interface CodeView {
 const MAX_WHOLE_FUNCTION = 18;
 const WINDOW = 4;
 
+/**
+ * The view of an order's code, or undefined when this console's worker has no workflow of the order's type
+ * (another language's worker started it under a type of its own). Our extensions (fulfilment, idempotence)
+ * show their own file from their domain's folder beside the shared flow they call.
+ */
 export async function buildCodeView(
-  sources: WorkflowSources, view: Pick<OrderView, 'scenario' | 'phase' | 'terminal' | 'steps' | 'compensations' | 'stuck' | 'awaitingAddress'>,
+  sources: WorkflowSources,
+  view: FocusFacts & Pick<OrderView, 'workflowType' | 'scenario'>,
 ): Promise<CodeView | undefined> {
-  if (!view.scenario) return undefined;
   const focus = focusOf(view);
   // RecoverableFailure completes (or ships) only on the fixed code: show the file that runs then.
   const fixed = view.scenario === 'RecoverableFailure' && !view.stuck && (focus.kind === 'shipping' || focus.kind === 'completed');
-  const [scenario, flow] = await Promise.all([sources.read(await sources.scenarioFile(view.scenario, fixed)), sources.read(FLOW_FILE)]);
+  const file = await sources.workflowFile(view.scenario ? workflowTypeOf(view.scenario) : view.workflowType, fixed);
+  if (!file) return undefined;
+  const [scenario, flow] = await Promise.all([sources.read(file), sources.read(FLOW_FILE)]);
   const scenarioMarks = resolveMarks(scenario.text, scenarioMarkers(focus, scenario.text));
   const flowMarks = resolveMarks(flow.text, flowMarkers(focus, traitsOf(scenario.text)));
   const files: CodeFileView[] = [

@@ -16,6 +16,8 @@ export type Focus =
   /** The durable timer after an activity (progress already moved). */
   | { kind: 'timer'; after: MainActivity }
   | { kind: 'awaiting-address' }
+  /** Fulfilment: charged, waiting for a courier's first dispatch (the customer may still amend or cancel). */
+  | { kind: 'awaiting-courier' }
   | { kind: 'shipping' }
   /** RecoverableFailure: the workflow task fails on a bug in the code. */
   | { kind: 'bug' }
@@ -25,7 +27,9 @@ export type Focus =
   /** Ended any other way (terminated, timed out...): where it was, when known. */
   | { kind: 'ended'; phase: string; at: MainActivity | undefined };
 
-export function focusOf(view: Pick<OrderView, 'phase' | 'terminal' | 'steps' | 'compensations' | 'stuck' | 'awaitingAddress'>): Focus {
+export type FocusFacts = Pick<OrderView, 'phase' | 'terminal' | 'steps' | 'compensations' | 'stuck' | 'awaitingAddress'> & Partial<Pick<OrderView, 'fulfilment'>>;
+
+export function focusOf(view: FocusFacts): Focus {
   if (view.stuck) return { kind: 'bug' };
   if (view.compensations.length > 0) return { kind: 'compensating', done: view.terminal };
   if (view.phase === 'completed') return { kind: 'completed' };
@@ -37,6 +41,9 @@ export function focusOf(view: Pick<OrderView, 'phase' | 'terminal' | 'steps' | '
     return { kind: 'ended', phase: view.phase, at: reached?.activity };
   }
   if (view.awaitingAddress) return { kind: 'awaiting-address' };
+  // Fulfilment: after the charge's timer it waits for the first dispatch, then ships as couriers dispatch.
+  if (view.fulfilment?.phase === 'awaiting-courier') return { kind: 'awaiting-courier' };
+  if (view.fulfilment?.phase === 'shipping' || view.fulfilment?.phase === 'delivered') return { kind: 'shipping' };
   if (view.steps.some((s) => s.key.startsWith(`${ACTIVITY.shipOrder}-`) && s.state !== 'pending')) return { kind: 'shipping' };
   if (!reached) return { kind: 'starting' };
   if (reached.step!.state === 'completed') return { kind: 'timer', after: reached.activity };
@@ -62,6 +69,8 @@ export function focusCaption(focus: Focus): string {
       return `Durable timer after ${focus.after}: the worker holds nothing while it waits.`;
     case 'awaiting-address':
       return 'Waiting for a person: condition() with a timeout, woken by the UpdateOrder handler.';
+    case 'awaiting-courier':
+      return 'Waiting for a courier: condition() holds the order, durably, until a Dispatch update (or an amendment, or a cancel) wakes it.';
     case 'shipping':
       return 'Shipping every item in parallel.';
     case 'bug':

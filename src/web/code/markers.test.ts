@@ -39,7 +39,7 @@ describe('the code view finds its lines by markers in the real workflow source',
   it('resolves every marker of every scenario, in its own file and in the shared flow', async () => {
     const flow = source(FLOW_FILE);
     for (const scenario of SCENARIOS) {
-      const file = await sources.scenarioFile(scenario, false);
+      const file = (await sources.workflowFile(workflowTypeOf(scenario), false))!;
       const own = source(file);
       expect(own, `${file} exports the ${scenario} workflow`).toContain(`export async function ${workflowTypeOf(scenario)}(`);
       for (const focus of focusesOf(scenario)) {
@@ -130,8 +130,31 @@ describe('the current step, from the order view', () => {
     expect(focusOf({ ...running, phase: 'terminated', terminal: true, steps: [step('CheckFraud', 'completed')] })).toEqual({ kind: 'ended', phase: 'terminated', at: 'CheckFraud' });
   });
 
+  it('shows our extensions\' own files from their domain folders beside the shared flow, and nothing for a type the worker lacks', async () => {
+    const atCharge = { ...running, scenario: undefined, steps: [step('ChargeCustomer', 'running', 1)] };
+    const idempotence = await buildCodeView(sources, { ...atCharge, workflowType: 'OrderIdempotenceWorkflow' });
+    const own = idempotence!.files.find((f) => f.role === 'scenario')!;
+    expect(own.path).toBe('src/idempotence/workflows.ts');
+    expect(own.missing).toEqual([]);
+    expect(markedText(own)).toEqual(['return runOrderFlow(input);']);
+    expect(markedText(idempotence!.files.find((f) => f.role === 'flow')!).join('\n')).toMatch(/ChargeCustomer\(/);
+    const fulfilment = await buildCodeView(sources, { ...atCharge, workflowType: 'OrderFulfilmentWorkflow' });
+    expect(fulfilment!.files[0]!.path).toBe('src/fulfilment/workflows.ts');
+    expect(fulfilment!.files[0]!.missing).toEqual([]);
+    const couriers = (phase: 'awaiting-courier' | 'shipping') => ({ phase, shipments: [], amendment: null, amendable: phase === 'awaiting-courier', cancelledBecause: null });
+    const waiting = await buildCodeView(sources, { ...atCharge, workflowType: 'OrderFulfilmentWorkflow', steps: [step('ChargeCustomer', 'completed')], fulfilment: couriers('awaiting-courier') });
+    expect(waiting!.focus).toEqual({ kind: 'awaiting-courier' });
+    expect(waiting!.files.flatMap((f) => f.missing)).toEqual([]);
+    expect(markedText(waiting!.files[0]!)).toHaveLength(2);
+    const shipping = await buildCodeView(sources, { ...atCharge, workflowType: 'OrderFulfilmentWorkflow', steps: [step('ChargeCustomer', 'completed')], fulfilment: couriers('shipping') });
+    expect(shipping!.focus).toEqual({ kind: 'shipping' });
+    expect(markedText(shipping!.files[0]!)).toEqual(['shipItems: (ctx) => shipByCourier(ctx),']);
+    expect(markedText(shipping!.files[1]!).join('\n')).toContain('options.shipItems');
+    expect(await buildCodeView(sources, { ...atCharge, workflowType: 'SomeoneElsesWorkflow' })).toBeUndefined();
+  });
+
   it('shows RecoverableFailure\'s buggy file while it is stuck and the fixed one once it ships', async () => {
-    const view = { ...running, scenario: 'RecoverableFailure' as const, stuck, steps: [step('ChargeCustomer', 'completed')] };
+    const view = { ...running, workflowType: 'OrderWorkflowRecoverableFailure', scenario: 'RecoverableFailure' as const, stuck, steps: [step('ChargeCustomer', 'completed')] };
     const stuckView = await buildCodeView(sources, view);
     const own = stuckView!.files.find((f) => f.role === 'scenario')!;
     expect(own.path).toBe('src/workflows/recoverable-failure.ts');
@@ -147,10 +170,16 @@ describe('sources and tokens', () => {
   it('reads which file exports a workflow from the bundle entry points', async () => {
     expect(exportSource("export { A } from './a.js';\nexport { B, C as D } from './b-c.js';", 'D')).toBe('b-c.ts');
     expect(exportSource("export { A } from './a.js';", 'Z')).toBeUndefined();
-    expect(await sources.scenarioFile('HappyPath', false)).toBe('happy-path.ts');
-    expect(await sources.scenarioFile('HappyPath', true)).toBe('happy-path.ts'); // through index-fixed.ts's re-export
-    expect(await sources.scenarioFile('RecoverableFailure', true)).toBe('recoverable-failure-fixed.ts');
+    expect(exportSource("export { E } from '../fulfilment/workflows.js';", 'E')).toBe('../fulfilment/workflows.ts');
+    expect(exportSource("export { F } from 'some-package';", 'F')).toBeUndefined();
+    expect(await sources.workflowFile('OrderWorkflowHappyPath', false)).toBe('happy-path.ts');
+    expect(await sources.workflowFile('OrderWorkflowHappyPath', true)).toBe('happy-path.ts'); // through index-fixed.ts's re-export
+    expect(await sources.workflowFile('OrderWorkflowRecoverableFailure', true)).toBe('recoverable-failure-fixed.ts');
+    expect(await sources.workflowFile('OrderFulfilmentWorkflow', false)).toBe('../fulfilment/workflows.ts');
+    expect(await sources.workflowFile('SomeoneElsesWorkflow', false)).toBeUndefined();
     await expect(sources.read('../config.ts')).rejects.toThrow(/Not a workflow source file/);
+    await expect(sources.read('../../package.ts')).rejects.toThrow(/Not a workflow source file/);
+    expect((await sources.read('../fulfilment/workflows.ts')).path).toBe('src/fulfilment/workflows.ts');
   });
 
   it('tokenizes without losing a character, with keywords, strings, comments and calls classed', () => {
@@ -171,8 +200,8 @@ describe('sources and tokens', () => {
 describe('rendering', () => {
   it('escapes every token through Eta (no HTML is built in code)', async () => {
     const views = createViews(path.resolve(import.meta.dirname, '..', '..', '..', 'views'), undefined);
-    const evil = { read: async () => ({ path: 'src/workflows/x.ts', text: 'export async function f() {\n  return runOrderFlow("<script>alert(1)</script>");\n}', version: 1 }), scenarioFile: async () => 'x.ts' };
-    const code = await buildCodeView(evil, { ...running, scenario: 'HappyPath', steps: [] });
+    const evil = { read: async () => ({ path: 'src/workflows/x.ts', text: 'export async function f() {\n  return runOrderFlow("<script>alert(1)</script>");\n}', version: 1 }), workflowFile: async () => 'x.ts' };
+    const code = await buildCodeView(evil, { ...running, workflowType: 'OrderWorkflowHappyPath', scenario: 'HappyPath', steps: [] });
     const html = views.partial('code-view', { orderId: '1', code, digest: 'd', trigger: 'every 1s, refresh', presenter: true });
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -26,6 +26,8 @@ const call = (name: string): Marker => ({ name: `${name}(`, pattern: new RegExp(
 const CALLS_SHIPPING: Marker = { name: 'executeChild( / executeOperation( / ShipOrder(', pattern: /\b(executeChild|executeOperation|ShipOrder)\(/, all: true };
 const THROW: Marker = { name: 'throw', pattern: /\bthrow\b/ };
 const COMPENSATIONS = [ACTIVITY.undoPrepareShipment, ACTIVITY.undoChargeCustomer].map(call);
+/** The shared flow's call of a scenario's hook after the charge (RecoverableFailure's bug, fulfilment's couriers). */
+const AFTER_CHARGE: Marker = { name: 'afterCharge?.(', pattern: /\bafterCharge(\?\.)?\(/ };
 /** The shared flow's call of a scenario's own shipping (child workflows, Nexus). */
 const SHIP_ITEMS_OPTION: Marker = { name: 'options.shipItems', pattern: /\boptions\.shipItems\b/ };
 
@@ -55,10 +57,12 @@ export function flowMarkers(focus: Focus, traits: ScenarioTraits): Marker[] {
       return [call('condition')];
     case 'shipping':
       return traits.ownShipping ? [SHIP_ITEMS_OPTION] : [SHIP_ITEMS_OPTION, call(ACTIVITY.shipOrder)];
+    case 'awaiting-courier':
+      return [AFTER_CHARGE];
     case 'bug':
       // Where the flow calls the scenario's hook that throws; a task failing for another reason (a worker of
       // another language, a non-determinism error) has no known line.
-      return traits.throws ? [{ name: 'afterCharge?.(', pattern: /\bafterCharge(\?\.)?\(/ }] : [];
+      return traits.throws ? [AFTER_CHARGE] : [];
     case 'compensating':
       return [...COMPENSATIONS, { name: 'runAll(', pattern: /\.runAll\(/ }];
     case 'completed':
@@ -75,6 +79,9 @@ export function scenarioMarkers(focus: Focus, source: string): Marker[] {
   const own: Marker[] = [];
   if (focus.kind === 'bug' && traits.throws) own.push(THROW);
   if (focus.kind === 'shipping' && traits.ownShipping) own.push(CALLS_SHIPPING);
+  // Fulfilment hands the flow hooks of its own: the wait for a courier, then shipping as couriers dispatch.
+  if (focus.kind === 'awaiting-courier') own.push({ name: 'condition(woken', pattern: /\bcondition\(woken\b/, all: true });
+  if (focus.kind === 'shipping' && !traits.ownShipping && has(/\bshipItems:/)) own.push({ name: 'shipItems:', pattern: /\bshipItems:/ });
   if (focus.kind === 'awaiting-address' && has(/\baddressChannel\b/)) own.push({ name: 'addressChannel', pattern: /\baddressChannel\b/ });
   // AdvancedVisibility's hook runs as each step begins.
   if (['activity', 'shipping', 'completed'].includes(focus.kind) && has(/\bupsertSearchAttributes\(/)) own.push(call('upsertSearchAttributes'));

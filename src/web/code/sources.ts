@@ -1,14 +1,13 @@
 /**
  * The worker's workflow source files, read from disk at runtime (never a copy), cached, and re-read when
  * a file changes, so a presenter who edits the code and restarts the worker sees the edit. Which file holds
- * a scenario's workflow is read from the worker's own bundle entry points (index.ts, and index-fixed.ts for
- * RecoverableFailure with its fix deployed): the files the worker really registers.
+ * a workflow type is read from the worker's own bundle entry points (index.ts, and index-fixed.ts for
+ * RecoverableFailure with its fix deployed): the files the worker really registers, in src/workflows/ for
+ * the contract's scenarios and in a domain's folder (src/fulfilment/workflows.ts) for our extensions.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { workflowTypeOf } from '../../temporal/contract.js';
-import type { Scenario } from '../../temporal/contract.js';
 
 /** src/workflows/ of this checkout. */
 export const WORKFLOWS_DIR = fileURLToPath(new URL('../../workflows/', import.meta.url));
@@ -26,17 +25,23 @@ export interface SourceFile {
 }
 
 export interface WorkflowSources {
+  /** `file`: a name in src/workflows/, or ../<domain>/<name>.ts for an extension's folder. */
   read(file: string): Promise<SourceFile>;
-  /** The file (name in src/workflows/) that exports the scenario's workflow in the bundle the worker runs. */
-  scenarioFile(scenario: Scenario, fixed: boolean): Promise<string>;
+  /**
+   * The file (as read() takes it) that exports this workflow type in the bundle the worker runs; undefined
+   * when the worker has no such workflow (an order started by another language's worker under its own type).
+   */
+  workflowFile(workflowType: string, fixed: boolean): Promise<string | undefined>;
 }
+
+/** A file the code view may show: in src/workflows/, or one folder over (src/<domain>/), nothing else. */
+const SOURCE_FILE = /^(\.\.\/[\w-]+\/)?[\w.-]+\.ts$/;
 
 export function createWorkflowSources(dir: string = WORKFLOWS_DIR, now: () => number = Date.now): WorkflowSources {
   const cache = new Map<string, { file: SourceFile; checkedAt: number }>();
-  const shown = `src/workflows/`;
 
   async function read(file: string): Promise<SourceFile> {
-    if (!/^[\w.-]+\.ts$/.test(file)) throw new Error(`Not a workflow source file: ${file}`);
+    if (!SOURCE_FILE.test(file)) throw new Error(`Not a workflow source file: ${file}`);
     const hit = cache.get(file);
     if (hit && now() - hit.checkedAt < RECHECK_MS) return hit.file;
     const full = path.join(dir, file);
@@ -45,33 +50,35 @@ export function createWorkflowSources(dir: string = WORKFLOWS_DIR, now: () => nu
       hit.checkedAt = now();
       return hit.file;
     }
-    const fresh: SourceFile = { path: `${shown}${file}`, text: await readFile(full, 'utf8'), version: mtimeMs };
+    const fresh: SourceFile = { path: path.posix.join('src/workflows', file), text: await readFile(full, 'utf8'), version: mtimeMs };
     cache.set(file, { file: fresh, checkedAt: now() });
     return fresh;
   }
 
   return {
     read,
-    async scenarioFile(scenario, fixed) {
-      const name = workflowTypeOf(scenario);
+    async workflowFile(workflowType, fixed) {
       // index-fixed.ts re-exports the rest from index.ts: follow re-exports a few hops.
       let entry = fixed ? 'index-fixed.ts' : 'index.ts';
       for (let hop = 0; hop < 3; hop++) {
-        const target = exportSource((await read(entry)).text, name);
-        if (!target) break;
+        const target = exportSource((await read(entry)).text, workflowType);
+        if (!target) return undefined;
         if (target !== 'index.ts' && target !== 'index-fixed.ts') return target;
         entry = target;
       }
-      throw new Error(`No workflow source exports ${name}`);
+      return undefined;
     },
   };
 }
 
-/** The file an entry point re-exports `name` from: `export { A, B } from './file.js'` gives file.ts. */
+/**
+ * The file an entry point re-exports `name` from: `export { A, B } from './file.js'` gives file.ts, and
+ * `export { C } from '../cart/workflows.js'` gives ../cart/workflows.ts.
+ */
 export function exportSource(entry: string, name: string): string | undefined {
-  for (const match of entry.matchAll(/export\s*\{([^}]*)\}\s*from\s*'\.\/([\w.-]+)\.js'/g)) {
+  for (const match of entry.matchAll(/export\s*\{([^}]*)\}\s*from\s*'(\.\/[\w.-]+|\.\.\/[\w-]+\/[\w.-]+)\.js'/g)) {
     const names = (match[1] ?? '').split(',').map((n) => n.trim().split(/\s+as\s+/).pop());
-    if (names.includes(name)) return `${match[2]}.ts`;
+    if (names.includes(name)) return `${match[2]!.replace(/^\.\//, '')}.ts`;
   }
   return undefined;
 }

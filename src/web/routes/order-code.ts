@@ -62,7 +62,12 @@ export function orderCodeRoutes(ctx: RouteContext, sources: WorkflowSources = cr
         ctx.logger.warn('Workflow source unavailable', { orderId, error: err as Error });
         return renderPartial(ctx, c, 'code-view', { orderId, problem: 'The workflow source files could not be read on this console.' });
       }
-      const digest = digestOf([code?.key, view.terminal]);
+      if (!code) {
+        // Nothing to follow: the worker that runs this type is not ours.
+        const problem = `This order runs ${view.workflowType}, which is not a workflow of this console's worker: its code is not here.`;
+        return renderPartial(ctx, c, 'code-view', { orderId, problem });
+      }
+      const digest = digestOf([code.key, view.terminal]);
       if (c.req.query('seen') === digest) return c.body(null, 204);
       return renderPartial(ctx, c, 'code-view', { orderId, code, digest, trigger: view.terminal ? undefined : LIVE_TRIGGER });
     })
