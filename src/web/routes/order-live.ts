@@ -82,14 +82,18 @@ async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi
       return finish();
     }
     // Only regions that changed are sent: a form being typed into is not replaced by an identical copy.
-    // Every effect happens inside an activity, whose start, retry or end is a new view: the effects are read again then.
-    const regions = { ...renderLiveRegions(ctx, message.view, presenter), effects: renderEffects(ctx, await ctx.effects.panel(message.view)) };
-    for (const region of ['progress', 'panel', 'effects'] as const) {
-      const digest = regionDigest(regions[region]);
-      if (digest === sent[region]) continue;
+    const sendRegion = async (region: keyof typeof sent, html: string): Promise<void> => {
+      const digest = regionDigest(html);
+      if (digest === sent[region]) return;
       sent[region] = digest;
-      await stream.writeSSE({ event: region, data: regions[region], id: id() });
-    }
+      await stream.writeSSE({ event: region, data: html, id: id() });
+    };
+    const regions = renderLiveRegions(ctx, message.view, presenter);
+    await sendRegion('progress', regions.progress);
+    await sendRegion('panel', regions.panel);
+    // Every effect happens inside an activity, whose start, retry or end is a new view: the effects are read
+    // again then, from the database, after the progress is on its way (a busy database never holds it back).
+    await sendRegion('effects', renderEffects(ctx, await ctx.effects.panel(message.view)));
     if (message.view.terminal) {
       await stream.writeSSE({ event: 'done', data: message.view.phase });
       finish();
