@@ -49,7 +49,12 @@
     for (var i = 0; i < buttons.length; i++) {
       var b = buttons[i];
       if (b.getAttribute('data-pref') === 'projector') b.setAttribute('aria-pressed', projector ? 'true' : 'false');
-      else b.textContent = currentTheme() === 'dark' ? 'Light theme' : 'Dark theme';
+      else {
+        var label = currentTheme() === 'dark' ? 'Light theme' : 'Dark theme';
+        var long = b.querySelector('.pref-long');
+        if (long) long.textContent = label;
+        b.setAttribute('aria-label', label);
+      }
     }
   }
   document.addEventListener('click', function (event) {

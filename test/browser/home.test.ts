@@ -9,7 +9,7 @@ import { SCENARIOS } from '../../src/temporal/contract.js';
 import { SCENARIO_CARDS } from '../../src/web/scenarios.js';
 import { launchChromium } from './support/chromium.js';
 import { startBrowserStack, type BrowserStack } from './support/stack.js';
-import { expectText, expectVisible, newTestPage } from './support/ui.js';
+import { expectText, expectVisible, newTestPage, topBarRows } from './support/ui.js';
 
 let stack: BrowserStack;
 let browser: Browser;
@@ -42,15 +42,9 @@ describe('the home page on a projector', () => {
     const { page, errors } = await newTestPage(browser, 'home-topbar');
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(`${stack.url}/`);
-    const rows = await page.evaluate(() => {
-      const parts = Array.from(document.querySelectorAll('.topbar .brand, .topbar nav a, .topbar .prefs .pref'));
-      const tops = parts.map((el) => el.getBoundingClientRect().top);
-      return { count: parts.length, spread: Math.max(...tops) - Math.min(...tops) };
-    });
-    // Brand, eight nav links (the presenter's, on loopback) and the two display buttons.
+    const rows = await topBarRows(page);
+    // Brand, eight nav links (the presenter's, on loopback) and the two display buttons, on one row.
     expect(rows.count).toBe(11);
-    // On one row the parts' tops differ by a few pixels (buttons and links are not the same height); a
-    // second row starts a whole row lower.
     expect(rows.spread).toBeLessThan(20);
     expect(errors).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessions } from '../../src/web/room/sessions.js';
 import { launchChromium } from './support/chromium.js';
 import { startBrowserStack, type BrowserStack } from './support/stack.js';
-import { expectText, expectVisible, newTestPage, placeOrder } from './support/ui.js';
+import { PROJECTOR, expectText, expectVisible, newTestPage, placeOrder, topBarRows } from './support/ui.js';
 
 const AUDIENCE_URL = 'http://demo-room.test:8080';
 const sessions = createSessions({ secret: randomBytes(24).toString('base64url'), presenterToken: undefined });
@@ -43,6 +43,13 @@ describe('the console shared with the room', () => {
     await expectVisible(presenter.page.getByTestId('order-form'));
     expect(presenter.page.url()).not.toContain('token');
 
+    // At a projector's width the bar keeps one row with the room's two buttons: brand, eight links, Share,
+    // Sign out and the two display buttons (short labels); the audience's has its badge and Presenter?.
+    await presenter.page.setViewportSize(PROJECTOR);
+    expect(await topBarRows(presenter.page)).toEqual({ count: 13, spread: expect.any(Number) as number });
+    expect((await topBarRows(presenter.page)).spread).toBeLessThan(20);
+    await expect(presenter.page.getByTestId('toggle-theme').getAttribute('aria-label')).resolves.toMatch(/^(Dark|Light) theme$/);
+
     // Share with the room: the audience URL and its QR code, rendered by the server.
     await presenter.page.getByTestId('share-link').click();
     await expectText(presenter.page.getByTestId('audience-url'), AUDIENCE_URL);
@@ -56,6 +63,10 @@ describe('the console shared with the room', () => {
     await expectVisible(audience.page.getByTestId('audience-badge'));
     expect(await forms(audience.page)).toBe(0);
     expect(await audience.page.locator('a[href="/api-key"]').count()).toBe(0);
+    await audience.page.setViewportSize(PROJECTOR);
+    const audienceBar = await topBarRows(audience.page);
+    expect(audienceBar.count).toBe(12);
+    expect(audienceBar.spread).toBeLessThan(20);
 
     // The presenter places an order; it shows up in the audience's live list, which the audience follows.
     const orderId = await placeOrder(presenter.page, stack.url, 'HappyPath');

@@ -108,6 +108,19 @@ export async function expectOnScreen(page: Page, selector: string, what = select
   }
 }
 
+/**
+ * The top bar's parts (brand, nav links, room and display buttons) and how far apart their tops are: on one
+ * row they differ by a few pixels (buttons and links are not the same height); a second row starts a whole
+ * row lower.
+ */
+export async function topBarRows(page: Page): Promise<{ count: number; spread: number }> {
+  return page.evaluate(() => {
+    const parts = Array.from(document.querySelectorAll('.topbar .brand, .topbar nav a, .topbar .prefs .pref'));
+    const tops = parts.map((el) => el.getBoundingClientRect().top);
+    return { count: parts.length, spread: Math.max(...tops) - Math.min(...tops) };
+  });
+}
+
 /** The element's text, spaces squashed. */
 export async function textOf(locator: Locator): Promise<string> {
   return squash((await locator.first().textContent()) ?? '');
