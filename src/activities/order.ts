@@ -3,16 +3,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { API_FAILURE_MESSAGE, INVALID_CREDIT_CARD, orderWorkflowId, scenarioOf, type Item, type OrderInput } from '../temporal/contract.js';
 import { callInfo, simulateCall } from './context.js';
 import type { Systems } from '../db/systems.js';
-import { formatCents, ORDER_AMOUNT_CENTS } from '../warehouse/catalog.js';
+import { CATALOG, formatCents, ORDER_AMOUNT_CENTS } from '../warehouse/catalog.js';
 import { isIdempotence, LOST_REPORT_ATTEMPT } from '../idempotence/api.js';
 import { loseTheReport, type CrashWorker } from '../idempotence/crash.js';
 
-/** The contract's items; the inventory system of this demo. */
-export const ITEMS: readonly Item[] = [
-  { id: 654321, description: 'Table Legs', quantity: 2 },
-  { id: 654300, description: 'Table Top', quantity: 1 },
-  { id: 654322, description: 'Keypad', quantity: 1 },
-];
+/** The contract's items, as the warehouse's catalog lists them; the inventory system of this demo. */
+export const ITEMS: readonly Item[] = CATALOG.map(({ id, description, perOrder }) => ({ id, description, quantity: perOrder }));
 
 /** Designed duration of a simulated backend call, before TimeScale. */
 export const CALL_MS = 200;

@@ -1,11 +1,12 @@
 /**
  * The cart's contract: workflow type, id, updates, query and the shapes they carry. Workflow-safe (only
- * @temporalio/workflow and the order contract): the workflow, the console and the tests import it, so no
+ * @temporalio/workflow, the order contract and the warehouse's catalog, plain data): the workflow, the console and the tests import it, so no
  * name is typed twice. The cart is this product's extension (../shared/contract.md, "Our extensions"):
  * peers of other languages do not know it and lose nothing.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { addressRejection, isOrderId } from '../temporal/contract.js';
+import { CATALOG as WAREHOUSE_CATALOG } from '../warehouse/catalog.js';
 
 export const CART_WORKFLOW_TYPE = 'CartWorkflow';
 
@@ -20,12 +21,8 @@ export function cartWorkflowId(customerId: string): string {
   return `cart-${customerId}`;
 }
 
-/** What the shop sells: the contract's three items (the ones every order ships). */
-export const CATALOG = [
-  { id: 654300, description: 'Table Top' },
-  { id: 654321, description: 'Table Legs' },
-  { id: 654322, description: 'Keypad' },
-] as const;
+/** What the shop sells: the warehouse's catalog, the contract's three items (the ones every order ships). */
+export const CATALOG: readonly { id: number; description: string }[] = WAREHOUSE_CATALOG.map(({ id, description }) => ({ id, description }));
 
 export const MAX_QUANTITY = 99;
 /** Continue as new after this many changes by default (config: ORDER_DEMO_CART_CONTINUE_EVERY). */

@@ -45,7 +45,7 @@ export const BUNDLE_CACHE_DIR = path.join(ROOT, '.cache', 'workflow-bundles');
  */
 export const SOURCE_DIRS = ['src/workflows', 'src/activities', 'src/fulfilment'];
 export const SOURCE_FILES = [
-  'src/cart/api.ts', 'src/cart/workflows.ts', 'src/idempotence/api.ts', 'src/idempotence/workflows.ts', 'src/warehouse/workflows.ts',
+  'src/cart/api.ts', 'src/cart/workflows.ts', 'src/idempotence/api.ts', 'src/idempotence/workflows.ts', 'src/warehouse/catalog.ts', 'src/warehouse/workflows.ts',
   'src/temporal/contract.ts', 'src/metrics/names.ts', 'src/nexus/api.ts', 'package-lock.json',
 ];
 const BUNDLED_PACKAGES = ['@temporalio/workflow', '@temporalio/worker', '@temporalio/common', 'webpack'];
