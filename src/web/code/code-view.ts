@@ -38,6 +38,8 @@ export interface CodeView {
 
 /** A function longer than this is shown as a window around the marked lines (plus its first line). */
 const MAX_WHOLE_FUNCTION = 18;
+/** A scenario's own file longer than this (from its first declaration) is shown around its marks too. */
+const MAX_WHOLE_FILE = 40;
 const WINDOW = 4;
 
 /**
@@ -58,7 +60,7 @@ export async function buildCodeView(
   const scenarioMarks = resolveMarks(scenario.text, scenarioMarkers(focus, scenario.text));
   const flowMarks = resolveMarks(flow.text, flowMarkers(focus, traitsOf(scenario.text)));
   const files: CodeFileView[] = [
-    fileView('scenario', scenario, scenarioMarks.lines, scenarioMarks.missing, wholeCode(scenario.text)),
+    fileView('scenario', scenario, scenarioMarks.lines, scenarioMarks.missing, ownRanges(scenario.text, scenarioMarks.lines)),
     fileView('flow', flow, flowMarks.lines, flowMarks.missing, flowRanges(flow.text, flowMarks.lines)),
   ];
   const key = JSON.stringify([focus, scenario.path, scenario.version, flow.version]);
@@ -77,11 +79,15 @@ function fileView(role: CodeFileView['role'], file: SourceFile, marks: number[],
   return { role, path: file.path, hunks, missing };
 }
 
-/** A scenario's file from its first declaration (after the doc comment and imports) to its end. */
-function wholeCode(text: string): Range[] {
+/**
+ * A scenario's file from its first declaration (after the doc comment and imports) to its end: the nine
+ * scenarios' files are a few lines. A long one (fulfilment's, 170 lines) is shown as the shared flow is,
+ * around its marked lines, so the room sees what runs now without scrolling.
+ */
+function ownRanges(text: string, marks: number[]): Range[] {
   const lines = text.replace(/\s+$/, '').split('\n');
-  const first = lines.findIndex((l) => /^(export\s+)?((async\s+)?function|const|class)\b/.test(l));
-  return [[Math.max(0, first), lines.length]];
+  const first = Math.max(0, lines.findIndex((l) => /^(export\s+)?((async\s+)?function|const|class)\b/.test(l)));
+  return lines.length - first <= MAX_WHOLE_FILE ? [[first, lines.length]] : flowRanges(text, marks);
 }
 
 /** Around each marked line of the shared flow: its whole function when short, else a window and the signature. */

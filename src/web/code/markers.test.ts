@@ -146,6 +146,10 @@ describe('the current step, from the order view', () => {
     expect(waiting!.focus).toEqual({ kind: 'awaiting-courier' });
     expect(waiting!.files.flatMap((f) => f.missing)).toEqual([]);
     expect(markedText(waiting!.files[0]!)).toHaveLength(2);
+    // A long file is shown around what runs now (with its function's first line), not from its top.
+    const shown = waiting!.files[0]!.hunks.flat();
+    expect(shown.length).toBeLessThan(40);
+    expect(shown[0]!.tokens.map((t) => t.text).join('')).toMatch(/^export async function OrderFulfilmentWorkflow\(/);
     const shipping = await buildCodeView(sources, { ...atCharge, workflowType: 'OrderFulfilmentWorkflow', steps: [step('ChargeCustomer', 'completed')], fulfilment: couriers('shipping') });
     expect(shipping!.focus).toEqual({ kind: 'shipping' });
     expect(markedText(shipping!.files[0]!)).toEqual(['shipItems: (ctx) => shipByCourier(ctx),']);
