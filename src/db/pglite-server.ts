@@ -71,7 +71,11 @@ export async function prepareDataDir(dataDir: string, templateRoot: string): Pro
   mkdirSync(dataDir, { recursive: true });
   if (readdirSync(dataDir).length > 0) return;
   const template = await ensureTemplate(templateRoot);
-  copyTree(template, dataDir);
+  // Copied beside it, then renamed over the empty folder: a start killed mid-copy leaves no half a database.
+  const staging = `${dataDir}.copying-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  copyTree(template, staging);
+  renameSync(staging, dataDir);
 }
 
 /** The template for the installed PGlite: made if missing, atomically (parallel starts each make one, one wins). */
