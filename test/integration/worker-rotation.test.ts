@@ -140,6 +140,8 @@ describe('rotating the orders worker\'s API key without a restart', () => {
     const unready = await getJson(`${worker.controlUrl}/readyz`);
     expect(unready).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { polling: false } } });
     expect(unready.body.reason).toMatch(/Not polling: its Temporal Worker failed \(UNAUTHENTICATED\)/);
+    // Its log line travels through a pipe, and may arrive after the status answer that already says FAILED.
+    await eventually('the worker to log that it stopped polling', () => worker.output.some((line) => line.includes('stopped polling')));
     expect(worker.output.filter((line) => line.includes('stopped polling'))).toHaveLength(1);
 
     // It keeps trying (each attempt asks the server first, and is refused), and the order waits.
@@ -156,7 +158,7 @@ describe('rotating the orders worker\'s API key without a restart', () => {
     expect(((await handle.result()) as OrderResult).address).toBe('9 Outage Ave');
     await eventually('the worker to say it polls again', async () => (await control.status()).polling === true);
     await eventually('/readyz to be 200 again', async () => (await getJson(`${worker.controlUrl}/readyz`)).status === 200);
-    expect(worker.output.some((line) => line.includes('Worker recreated, polling again'))).toBe(true);
+    await eventually('the worker to log that it polls again', () => worker.output.some((line) => line.includes('Worker recreated, polling again')));
     expect(worker.child.exitCode).toBeNull();
   });
 
