@@ -167,7 +167,8 @@ describe('Idempotence across a crash: the real crash, the worker process restart
     // An order that completes first was never crashed: fail at once rather than wait for a kill that never comes.
     const exit = await Promise.race([exited, handle.result().then(() => 'completed without a crash')]);
     expect(exit).toBe('SIGKILL');
-    expect(first.output.join('\n')).toContain('Crashing the worker on purpose');
+    // Its last words travel through a pipe and may be read after its exit is.
+    await waitFor(async () => first.output.join('\n'), (out) => out.includes('Crashing the worker on purpose'), 'the crash announced in its output');
     const { runId } = await handle.describe();
     const charged = await systems.payments.paymentsOf(handle.workflowId, runId);
     expect(charged.map((p) => p.outcome)).toEqual(['captured']);
