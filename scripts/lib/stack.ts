@@ -331,10 +331,6 @@ async function answer(supervisor: Supervisor, request: SupervisorAction): Promis
 }
 
 /**
- * DATABASE_URL, or the embedded database (PGlite) as one more supervised part, on its port with its data
- * folder; `up` resolves once it serves the current schema.
- */
-/**
  * PostgreSQL's WebAssembly runs on V8's baseline compiler only. By default V8 also recompiles its hot
  * functions with TurboFan in background threads: measured here, that doubled the part's CPU to ready (2.0 s
  * against 1.1 s, on the two cores every part is starting on) and its first 300 transactions (1.25 s against
@@ -343,6 +339,10 @@ async function answer(supervisor: Supervisor, request: SupervisorAction): Promis
  */
 const PGLITE_NODE_FLAGS = ['--liftoff-only'];
 
+/**
+ * DATABASE_URL, or the embedded database (PGlite) as one more supervised part, on its port with its data
+ * folder; `up` resolves once it serves the current schema.
+ */
 async function startDatabase(config: Config, supervisor: Supervisor, say: (line: string) => void, stdio: 'inherit' | 'ignore'): Promise<{ url: string; dir: string | undefined; up: Promise<void> }> {
   if (config.database.url) {
     say(`Using the database at ${describeDatabase(config.database.url)} (DATABASE_URL).`);

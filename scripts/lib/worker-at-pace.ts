@@ -44,16 +44,14 @@ export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeSc
   await sleep(SETTLE_MS);
   const idleRssMb = statusMb(pid, 'VmRSS');
   resetPeakMemory(pid);
-  const serverPid = ls.serverPid();
-  const cpuBefore = cpuMs(pid);
-  const serverBefore = serverPid === undefined ? undefined : cpuMs(serverPid);
-  const databasePid = ls.stack.supervisor.child('database')?.pid;
-  const databaseBefore = databasePid === undefined ? undefined : cpuMs(databasePid);
+  const workerCpu = cpuPerOrder(pid, orders);
+  const serverCpu = cpuPerOrder(ls.serverPid(), orders);
+  const databaseCpu = cpuPerOrder(ls.stack.supervisor.child('database')?.pid, orders);
   const handles = await startOrders(ls.client, ls.config.taskQueue, orders, { timeScale, humanWaitSeconds: 1 }, ['HappyPath']);
   await ls.client.connection.withDeadline(Date.now() + 300_000, () => Promise.all(handles.map((o) => o.handle.result())));
-  const cpuMsPerOrder = (cpuMs(pid) - cpuBefore) / orders;
-  const serverCpuMsPerOrder = serverPid === undefined || serverBefore === undefined ? undefined : (cpuMs(serverPid) - serverBefore) / orders;
-  const databaseCpuMsPerOrder = databasePid === undefined || databaseBefore === undefined ? undefined : (cpuMs(databasePid) - databaseBefore) / orders;
+  const cpuMsPerOrder = workerCpu()!;
+  const serverCpuMsPerOrder = serverCpu();
+  const databaseCpuMsPerOrder = databaseCpu();
   const peakRssMb = statusMb(pid, 'VmHWM');
   const figures = await Promise.all(
     handles.map(async (o) => orderFigures(JSON.parse(historyToJSON(await o.handle.fetchHistory())) as JsonHistory)),
@@ -70,4 +68,11 @@ export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeSc
     idleRssMb,
     peakRssMb,
   };
+}
+
+/** Starts counting a process's CPU time (all threads); the returned function gives it per order, or undefined without a process. */
+function cpuPerOrder(pid: number | undefined, orders: number): () => number | undefined {
+  if (pid === undefined) return () => undefined;
+  const before = cpuMs(pid);
+  return () => (cpuMs(pid) - before) / orders;
 }

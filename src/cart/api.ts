@@ -1,8 +1,8 @@
 /**
  * The cart's contract: workflow type, id, updates, query and the shapes they carry. Workflow-safe (only
- * @temporalio/workflow, the order contract and the warehouse's catalog, plain data): the workflow, the console and the tests import it, so no
- * name is typed twice. The cart is this product's extension (../shared/contract.md, "Our extensions"):
- * peers of other languages do not know it and lose nothing.
+ * @temporalio/workflow, the order contract and the warehouse's catalog, plain data): the workflow, the
+ * console and the tests import it, so no name is typed twice. The cart is this product's extension
+ * (../shared/contract.md, "Our extensions"): peers of other languages do not know it and lose nothing.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { addressRejection, isOrderId } from '../temporal/contract.js';
