@@ -48,9 +48,9 @@ describe('loadConfig', () => {
   });
 
   it('sizes the workers for activities that only wait, workflow code on the main thread', () => {
-    expect(loadConfig({}).worker.tuning).toEqual({ activitySlots: 1000, workflowTaskSlots: 10, workflowThread: 'main' });
-    const tuned = loadConfig({ WORKER_ACTIVITY_SLOTS: '200', WORKER_WORKFLOW_TASK_SLOTS: '40', WORKER_WORKFLOW_THREAD: 'thread' }).worker.tuning;
-    expect(tuned).toEqual({ activitySlots: 200, workflowTaskSlots: 40, workflowThread: 'thread' });
+    expect(loadConfig({}).worker.tuning).toEqual({ activitySlots: 1000, workflowTaskSlots: 10, workflowThread: 'main', workflowStackTraces: true });
+    const tuned = loadConfig({ WORKER_ACTIVITY_SLOTS: '200', WORKER_WORKFLOW_TASK_SLOTS: '40', WORKER_WORKFLOW_THREAD: 'thread', WORKER_WORKFLOW_STACK_TRACES: 'false' }).worker.tuning;
+    expect(tuned).toEqual({ activitySlots: 200, workflowTaskSlots: 40, workflowThread: 'thread', workflowStackTraces: false });
     expect(() => loadConfig({ WORKER_ACTIVITY_SLOTS: '1.5' })).toThrow(/WORKER_ACTIVITY_SLOTS/);
     expect(() => loadConfig({ WORKER_WORKFLOW_TASK_SLOTS: '1' })).toThrow(/WORKER_WORKFLOW_TASK_SLOTS/);
     expect(() => loadConfig({ WORKER_WORKFLOW_THREAD: 'both' })).toThrow(/WORKER_WORKFLOW_THREAD/);

@@ -134,6 +134,8 @@ export interface WorkerTuning {
   workflowTaskSlots: number;
   /** 'main': workflow code runs on the process's main thread; 'thread': in a worker thread per Worker (the SDK's default). */
   workflowThread: 'main' | 'thread';
+  /** Whether workflows answer the Web UI's Stack Trace tab ('main' only: 'thread' always does); costs CPU per promise. */
+  workflowStackTraces: boolean;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
         activitySlots: count(env, 'WORKER_ACTIVITY_SLOTS', 1000),
         workflowTaskSlots: count(env, 'WORKER_WORKFLOW_TASK_SLOTS', 10),
         workflowThread: oneOf(env, 'WORKER_WORKFLOW_THREAD', ['main', 'thread'] as const, 'main'),
+        workflowStackTraces: bool(env, 'WORKER_WORKFLOW_STACK_TRACES', true),
       },
     },
     versioning: {

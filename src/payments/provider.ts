@@ -91,13 +91,16 @@ async function apply(
 ): Promise<PaymentAnswer> {
   const key = paymentKey(caller, kind);
   const decided = await decide();
-  const inserted = await tx.query(
-    `INSERT INTO payments (idempotency_key, workflow_id, run_id, kind, outcome, amount_cents, attempt)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
+  // The payment and the request's log line in one statement (one round trip): replayed when the key was known.
+  const logged = await tx.query<{ replayed: boolean }>(
+    `WITH applied AS (
+       INSERT INTO payments (idempotency_key, workflow_id, run_id, kind, outcome, amount_cents, attempt)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1
+     )
+     INSERT INTO payment_requests (idempotency_key, attempt, replayed) SELECT $1, $7, NOT EXISTS (SELECT 1 FROM applied) RETURNING replayed`,
     [key, caller.workflowId, caller.runId, kind, decided.outcome, decided.amountCents, caller.attempt],
   );
-  const replayed = inserted.rowCount === 0;
-  await tx.query('INSERT INTO payment_requests (idempotency_key, attempt, replayed) VALUES ($1, $2, $3)', [key, caller.attempt, replayed]);
+  const replayed = logged.rows[0]!.replayed;
   if (!replayed) return { ...decided, replayed };
   const { rows } = await tx.query<{ outcome: PaymentOutcome; amount_cents: number }>('SELECT outcome, amount_cents FROM payments WHERE idempotency_key = $1', [key]);
   return { outcome: rows[0]!.outcome, amountCents: rows[0]!.amount_cents, replayed };

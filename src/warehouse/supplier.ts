@@ -17,17 +17,27 @@ export interface SupplierOrder {
   orderedAt: Date;
 }
 
+/** An item's stock as a reorder decides from it. */
+export interface StockAfter {
+  available: number;
+  minimum: number;
+  target: number;
+  description: string;
+}
+
+/** What a change's `UPDATE stock … RETURNING` gives back for reorderIfShort, saving it a round trip. */
+export const STOCK_AFTER = 'on_hand - reserved AS available, minimum, target, description';
+
 /**
- * Reorders `itemId` if it is short, in the caller's transaction. The row lock is FOR NO KEY UPDATE (what the
- * caller's UPDATE of the row took already): FOR UPDATE would wait for the key-share locks that other orders'
- * reservation rows take on their foreign key, while they wait for this row: a deadlock.
+ * Reorders `itemId` if it is short, in the caller's transaction. `known`: the row as the caller's UPDATE of
+ * it left it (that UPDATE holds the row's lock); without it the row is read and locked here. The lock is FOR
+ * NO KEY UPDATE (what an UPDATE of the row takes): FOR UPDATE would wait for the key-share locks that other
+ * orders' reservation rows take on their foreign key, while they wait for this row: a deadlock.
  */
-export async function reorderIfShort(tx: Queryable, itemId: number, shortfallKey: string): Promise<SupplierOrder | undefined> {
-  const { rows } = await tx.query<{ available: number; minimum: number; target: number; description: string }>(
-    'SELECT on_hand - reserved AS available, minimum, target, description FROM stock WHERE item_id = $1 FOR NO KEY UPDATE',
-    [itemId],
-  );
-  const stock = rows[0];
+export async function reorderIfShort(tx: Queryable, itemId: number, shortfallKey: string, known?: StockAfter): Promise<SupplierOrder | undefined> {
+  const stock =
+    known ??
+    (await tx.query<StockAfter>(`SELECT ${STOCK_AFTER} FROM stock WHERE item_id = $1 FOR NO KEY UPDATE`, [itemId])).rows[0];
   if (!stock || stock.available >= stock.minimum) return undefined;
   const quantity = stock.target - stock.available;
   const placed = await tx.query<{ id: string; ordered_at: Date }>(

@@ -11,7 +11,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database, Queryable } from '../db/database.js';
-import { reorderIfShort, supplierOrders, type SupplierOrder } from './supplier.js';
+import { reorderIfShort, STOCK_AFTER, supplierOrders, type StockAfter, type SupplierOrder } from './supplier.js';
 
 export interface WarehouseCaller {
   workflowId: string;
@@ -90,9 +90,9 @@ export function createWarehouse(db: Database): Warehouse {
             [caller.workflowId, caller.runId, line.itemId, line.quantity],
           );
           if (inserted.rowCount === 0) continue;
-          await take(tx, line, 'reserved = reserved + $2');
+          const after = await take(tx, line, 'reserved = reserved + $2');
           answer.applied.push(line.itemId);
-          await reorder(tx, answer, line.itemId, `reserve/${caller.workflowId}/${caller.runId}/${line.itemId}`);
+          await reorder(tx, answer, line.itemId, `reserve/${caller.workflowId}/${caller.runId}/${line.itemId}`, after);
         }
         return answer;
       }),
@@ -128,24 +128,24 @@ export function createWarehouse(db: Database): Warehouse {
           [shipmentKey, line.itemId, line.quantity, orderWorkflowId],
         );
         if (inserted.rowCount === 0) return answer;
-        const open = await tx.query<{ run_id: string; quantity: number }>(
-          `SELECT run_id, quantity FROM reservations WHERE workflow_id = $1 AND item_id = $2 AND state = 'reserved'
-           ORDER BY reserved_at DESC LIMIT 1 FOR UPDATE`,
+        // The newest open reservation of the item, settled as shipped, and the stock it held leaving: one
+        // statement (one round trip), locking the reservation first and then the stock row, as before.
+        const fromReservation = await tx.query<StockAfter>(
+          `WITH newest AS (
+             SELECT run_id FROM reservations WHERE workflow_id = $1 AND item_id = $2 AND state = 'reserved'
+             ORDER BY reserved_at DESC LIMIT 1 FOR UPDATE
+           ), shipped AS (
+             UPDATE reservations r SET state = 'shipped', settled_at = now() FROM newest
+             WHERE r.workflow_id = $1 AND r.run_id = newest.run_id AND r.item_id = $2 AND r.state = 'reserved'
+             RETURNING r.quantity
+           )
+           UPDATE stock SET on_hand = on_hand - shipped.quantity, reserved = reserved - shipped.quantity FROM shipped
+           WHERE item_id = $2 RETURNING ${STOCK_AFTER}`,
           [orderWorkflowId, line.itemId],
         );
-        const reservation = open.rows[0];
-        if (reservation) {
-          await tx.query("UPDATE reservations SET state = 'shipped', settled_at = now() WHERE workflow_id = $1 AND run_id = $2 AND item_id = $3", [
-            orderWorkflowId,
-            reservation.run_id,
-            line.itemId,
-          ]);
-          await tx.query('UPDATE stock SET on_hand = on_hand - $2, reserved = reserved - $2 WHERE item_id = $1', [line.itemId, reservation.quantity]);
-        } else {
-          await take(tx, line, 'on_hand = on_hand - $2');
-        }
+        const after = fromReservation.rows[0] ?? (await take(tx, line, 'on_hand = on_hand - $2'));
         answer.applied.push(line.itemId);
-        await reorder(tx, answer, line.itemId, shipmentKey);
+        await reorder(tx, answer, line.itemId, shipmentKey, after);
         return answer;
       }),
     restock: (runKey) =>
@@ -182,16 +182,23 @@ export function createWarehouse(db: Database): Warehouse {
   };
 }
 
-/** Takes `line` from available stock, or fails retryably (the supplier's reorder may come meanwhile). */
-async function take(tx: Queryable, line: Line, change: string): Promise<void> {
-  const updated = await tx.query(`UPDATE stock SET ${change} WHERE item_id = $1 AND on_hand - reserved >= $2`, [line.itemId, line.quantity]);
-  if (updated.rowCount === 0) {
+/**
+ * Takes `line` from available stock, or fails retryably (the supplier's reorder may come meanwhile); the
+ * stock as it left it.
+ */
+async function take(tx: Queryable, line: Line, change: string): Promise<StockAfter> {
+  const updated = await tx.query<StockAfter>(`UPDATE stock SET ${change} WHERE item_id = $1 AND on_hand - reserved >= $2 RETURNING ${STOCK_AFTER}`, [
+    line.itemId,
+    line.quantity,
+  ]);
+  if (!updated.rows[0]) {
     throw ApplicationFailure.create({ type: OUT_OF_STOCK, message: `Not enough of item ${line.itemId} in stock for ${line.quantity}`, nonRetryable: false });
   }
+  return updated.rows[0];
 }
 
-async function reorder(tx: Queryable, answer: ChangeAnswer, itemId: number, shortfallKey: string): Promise<void> {
-  const placed = await reorderIfShort(tx, itemId, shortfallKey);
+async function reorder(tx: Queryable, answer: ChangeAnswer, itemId: number, shortfallKey: string, known?: StockAfter): Promise<void> {
+  const placed = await reorderIfShort(tx, itemId, shortfallKey, known);
   if (placed) answer.reorders.push(placed);
 }
 

@@ -21,7 +21,7 @@ import { describeDeployment, grpcCode, isUnimplemented } from '../temporal/deplo
 import { bundleFromSource, memoizeBundles, ordersEntry, workflowCodeVersion, type BundleProvider } from './bundles.js';
 import { connectionCheck, failureCause, isCredentialError } from './failures.js';
 import { keepRunning, type WorkerFailure, type WorkerState } from './keep-running.js';
-import { workerTuning } from './tuning.js';
+import { workerClass, workerTuning } from './tuning.js';
 import { createVersionedOrdersWorker, type VersioningInfo } from './versioned-orders.js';
 
 export interface OrdersWorkerOptions {
@@ -96,7 +96,7 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
   const check = connectionCheck(connection, namespace);
   const factory = (code: Awaited<ReturnType<BundleProvider>>, deployment?: WorkerDeploymentOptions) => async (): Promise<Worker> => {
     await check();
-    return Worker.create({
+    return workerClass(config.worker.tuning).create({
       connection,
       namespace,
       taskQueue: config.taskQueue,

@@ -13,7 +13,7 @@ import { shippingServiceHandler } from '../nexus/handler.js';
 import { bundleFromSource } from './bundles.js';
 import { connectionCheck, failureCause } from './failures.js';
 import { keepRunning, type WorkerFailure, type WorkerState } from './keep-running.js';
-import { workerTuning } from './tuning.js';
+import { workerClass, workerTuning } from './tuning.js';
 
 export interface ShippingWorkerOptions {
   config: Pick<Config, 'nexus' | 'worker'>;
@@ -51,7 +51,7 @@ export async function createShippingWorker(options: ShippingWorkerOptions): Prom
     explain: (err) => failureCause(err, options.lastPollFailure),
     create: async () => {
       await check();
-      return Worker.create({
+      return workerClass(config.worker.tuning).create({
         connection,
         namespace,
         taskQueue: config.nexus.taskQueue,

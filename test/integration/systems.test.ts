@@ -148,6 +148,21 @@ describe.each(ENGINES)('outside systems on %s', (engine) => {
     expect(effects.reservations.find((r) => r.itemId === LEGS.id)?.state).toBe('shipped');
   });
 
+  it('ShipOrder with no reservation takes stock on hand, and reorders the shortfall it leaves once', async () => {
+    // One order's legs away from the minimum: shipping them leaves the item short.
+    await db.query('UPDATE stock SET on_hand = minimum + $2 - 1 WHERE item_id = $1', [LEGS.id, LEGS.perOrder]);
+    const before = (await systems.warehouse.supplierOrders(1000)).length;
+    const order = newOrder();
+    const item = { id: LEGS.id, description: LEGS.description, quantity: LEGS.perOrder };
+    const ship = { order: { ...order, OrderId: `ship-${order.OrderId}` }, runId: randomUUID() };
+    await Promise.all([run(ship, acts.ShipOrder, { Order: order, Item: item }), run({ ...ship, attempt: 2 }, acts.ShipOrder, { Order: order, Item: item })]);
+    const reorders = (await systems.warehouse.supplierOrders(1000)).slice(0, -before || undefined);
+    expect(reorders.map((r) => [r.itemId, r.availableBefore, r.quantity])).toEqual([[LEGS.id, LEGS.minimum - 1, LEGS.target - LEGS.minimum + 1]]);
+    const now = (await systems.warehouse.stock()).find((s) => s.itemId === LEGS.id)!;
+    expect([now.onHand, now.reserved]).toEqual([LEGS.target, 0]);
+    expect((await systems.warehouse.shipmentsOf(orderWorkflowId(order.OrderId))).map((s) => s.quantity)).toEqual([LEGS.perOrder]);
+  });
+
   it('stock never goes negative: with 3 legs left and no supplier, 5 orders at once get 1 reservation, the rest OutOfStock', async () => {
     await db.query('UPDATE stock SET on_hand = 3, reserved = 0, minimum = 0, target = 1 WHERE item_id = $1', [LEGS.id]);
     const results = await Promise.allSettled(

@@ -38,6 +38,8 @@ export interface TestWorkerOptions {
   name: string;
   /** The outside systems the activities change (a test database); none: they only wait. */
   systems?: Systems;
+  /** More settings, as environment variables (e.g. WORKER_WORKFLOW_STACK_TRACES). */
+  env?: Record<string, string>;
 }
 
 export function testLogger(name = 'test-worker'): Logger {
@@ -57,7 +59,7 @@ export function ensureRuntime(logger: Logger): void {
 export async function startTestWorkers(options: TestWorkerOptions): Promise<TestWorkers> {
   const logger = testLogger();
   ensureRuntime(logger);
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue(options.name) });
+  const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue(options.name), ...options.env });
   const address = inject('temporalAddress');
   const workerConnection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
