@@ -19,6 +19,8 @@ describe.each(ENGINES)('Effects panel and Warehouse page on %s', (engine) => {
   let web: TestConsole;
   /** The console's reads of the stock table (the real ones, counted). */
   let stockReads = 0;
+  /** When set, the console's next read of an order's messages answers (what it read then) only once `opened` resolves. */
+  let held: { opened: Promise<void>; started: () => void } | undefined;
 
   beforeAll(async () => {
     server = await startTestDatabase(engine);
@@ -26,7 +28,22 @@ describe.each(ENGINES)('Effects panel and Warehouse page on %s', (engine) => {
     const systems = createSystems(db);
     workers = await startTestWorkers({ name: `effects-${engine}`, systems });
     const stock = systems.warehouse.stock.bind(systems.warehouse);
-    const counted = { ...systems, warehouse: { ...systems.warehouse, stock: () => ((stockReads += 1), stock()) } };
+    const sentTo = systems.notifications.sentTo.bind(systems.notifications);
+    const slowSentTo = async (workflowId: string) => {
+      const read = await sentTo(workflowId);
+      const hold = held;
+      held = undefined;
+      if (hold) {
+        hold.started();
+        await hold.opened;
+      }
+      return read;
+    };
+    const counted = {
+      ...systems,
+      warehouse: { ...systems.warehouse, stock: () => ((stockReads += 1), stock()) },
+      notifications: { ...systems.notifications, sentTo: slowSentTo },
+    };
     web = startTestConsole({ config: workers.config, systems: counted });
   });
   afterAll(async () => {
@@ -53,6 +70,45 @@ describe.each(ENGINES)('Effects panel and Warehouse page on %s', (engine) => {
     expect(text(page, 'effect-stock-654321')).toBe('reserved, then shipped');
     expect(text(page, 'effect-message-confirmation')).toBe(`Order ${orderId} confirmed: we charged $205.`);
     expect(testid(page, 'effect-refund')).toBeUndefined();
+  });
+
+  it('a slow Effects read holds back neither the progress that follows nor a newer read', async () => {
+    let open!: () => void;
+    let holding = false;
+    const opened = new Promise<void>((resolve) => {
+      open = () => {
+        holding = false;
+        resolve();
+      };
+    });
+    held = { opened, started: () => (holding = true) };
+    const handle = await workers.startOrder('HappyPath');
+    const orderId = orderIdOf(handle.workflowId)!;
+    const confirmed = (html: string) => testid(html, 'effect-message-confirmation') !== undefined;
+    let progressWhileHeld = 0;
+    let seenProgress = 0;
+    const events = readEvents(
+      await web.get(`/orders/${orderId}/events`),
+      (seen) => {
+        const progress = seen.filter((e) => e.event === 'progress').length;
+        if (holding) progressWhileHeld += progress - seenProgress;
+        seenProgress = progress;
+        // The order went on (two steps) and a newer read showed the confirmation, while the first view's read
+        // still waits: the stream did not wait for it. It answers now, with what it read at the start.
+        if (holding && progressWhileHeld >= 2 && seen.some((e) => e.event === 'effects' && confirmed(e.data))) open();
+        return seen.some((e) => e.event === 'done');
+      },
+      60_000,
+    );
+    await resultOf(handle).finally(() => setTimeout(open, 2_000));
+    const streamed = (await events).events;
+    expect(progressWhileHeld).toBeGreaterThanOrEqual(2);
+    // Never a step back: once the confirmation was shown, the held (older) answer was not shown over it.
+    const effects = streamed.filter((e) => e.event === 'effects').map((e) => e.data);
+    const first = effects.findIndex(confirmed);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(effects.slice(first).every(confirmed)).toBe(true);
+    expect(text(effects.at(-1)!, 'effect-stock-654321')).toBe('reserved, then shipped');
   });
 
   it('NonRecoverableFailure: declined once, voided, items released, cancellation sent', async () => {

@@ -190,7 +190,10 @@ class RunFollower {
         } else {
           // Later answers arrive on their own (#ask): a slow query never holds back what the history says.
           if (ask) this.#ask(d);
-          if (grew || deferred || !answered) now = await client.describeOrder(this.orderId);
+          // A view held back until the pump brought the events describe() counted: that description matches
+          // them exactly now, and a second describe() would only add its round trip to the progress lag.
+          const caughtUp = deferred && this.#events.length === d.historyLength;
+          if (!caughtUp && (grew || deferred || !answered)) now = await client.describeOrder(this.orderId);
         }
         failures = 0;
         if (!now) {

@@ -74,7 +74,9 @@ async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi
   const [progress = '', panel = '', effects = ''] = shown.split('.');
   const sent = { progress, panel, effects };
   const id = () => `${sent.progress}.${sent.panel}.${sent.effects}`;
-  const send = async (message: HubMessage, finish: () => void): Promise<void> => {
+  /** The newest view whose effects were asked for: an older read that answers later is not shown. */
+  let effectsAsked = 0;
+  const send = async (message: HubMessage, finish: () => void, later: (write: () => Promise<unknown>) => void): Promise<void> => {
     if (message.kind === 'not-found') {
       sent.panel = 'missing';
       await stream.writeSSE({ event: 'panel', data: ctx.views.partial('order-missing', { orderId, presenter }), id: id() });
@@ -92,12 +94,18 @@ async function watch(ctx: RouteContext, orderId: string, stream: SSEStreamingApi
     await sendRegion('progress', regions.progress);
     await sendRegion('panel', regions.panel);
     // Every effect happens inside an activity, whose start, retry or end is a new view: the effects are read
-    // again then, from the database, after the progress is on its way (a busy database never holds it back).
-    await sendRegion('effects', renderEffects(ctx, await ctx.effects.panel(message.view)));
+    // again then, from the database, off the stream's queue, so that a busy database holds back neither this
+    // progress nor the next; what the read finds is written when it answers, unless a newer view asked since.
+    const asked = ++effectsAsked;
+    const effects = ctx.effects.panel(message.view);
     if (message.view.terminal) {
+      await sendRegion('effects', renderEffects(ctx, await effects));
       await stream.writeSSE({ event: 'done', data: message.view.phase });
-      finish();
+      return finish();
     }
+    void effects.then((panel) => {
+      if (asked === effectsAsked) later(() => sendRegion('effects', renderEffects(ctx, panel)));
+    });
   };
   await serveViewer({
     stream,

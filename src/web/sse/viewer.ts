@@ -16,8 +16,11 @@ export interface ViewerOptions<M> {
   hello?: () => Promise<void>;
   /** Registers the listener; returns what unregisters it. */
   subscribe: (listener: (message: M) => void) => () => void;
-  /** Writes what a message changes; `finish` ends the stream once nothing more can change. */
-  send: (message: M, finish: () => void) => Promise<void>;
+  /**
+   * Writes what a message changes; `finish` ends the stream once nothing more can change; `later` queues a
+   * write after those already queued (for what is read after the message, without holding back the next).
+   */
+  send: (message: M, finish: () => void, later: (write: () => Promise<unknown>) => void) => Promise<void>;
 }
 
 /** Serves the viewer until it leaves or `send` finishes; resolves once its writes are done and it is unsubscribed. */
@@ -29,7 +32,7 @@ export async function serveViewer<M>({ stream, viewers, hello, subscribe, send }
   const queue = (write: () => Promise<unknown>): void => {
     writes = writes.then(write).then(() => undefined, () => finish());
   };
-  const unsubscribe = subscribe((message) => queue(() => send(message, finish)));
+  const unsubscribe = subscribe((message) => queue(() => send(message, finish, queue)));
   const keepalive = setInterval(() => queue(() => stream.write(': keepalive\n\n')), KEEPALIVE_MS);
   keepalive.unref();
   stream.onAbort(finish);
