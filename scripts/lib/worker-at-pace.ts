@@ -35,10 +35,11 @@ export interface WorkerAtPace {
 /** How long a freshly started worker is left alone before its idle memory is read. */
 const SETTLE_MS = 3_000;
 
-export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeScale = 1): Promise<WorkerAtPace> {
+/** `env`: settings for the worker of this run (they stay for the later starts of the worker, until set again). */
+export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeScale = 1, env: Record<string, string> = {}): Promise<WorkerAtPace> {
   // A fresh worker per run: idle memory is a new worker's, and no run inherits the previous one's heap.
   await ls.stack.stopComponent('orders-worker');
-  await ls.stack.startComponent('orders-worker');
+  await ls.stack.startComponent('orders-worker', env);
   const pid = ls.stack.supervisor.child('orders-worker')?.pid;
   if (pid === undefined) throw new Error('The orders worker is not running.');
   await sleep(SETTLE_MS);
