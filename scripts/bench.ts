@@ -250,6 +250,7 @@ async function workerAtPace(ls: LocalStack): Promise<Figure[]> {
     { name: '… orders worker CPU per order (utime + stime)', unit: 'ms', runs: of('cpuMsPerOrder'), target: { text: '≤ 30 ms', met: (s) => s.median <= 30 } },
     { name: '… dev server CPU per order (for comparison: it shares the two cores)', unit: 'ms', runs: of('serverCpuMsPerOrder') },
     { name: '… embedded database CPU per order (the same cores again)', unit: 'ms', runs: of('databaseCpuMsPerOrder') },
+    { name: '… key-checking gateway CPU per order (relays every worker call; with the bench client)', unit: 'ms', runs: of('gatewayCpuMsPerOrder') },
     { name: 'Orders worker memory, idle (VmRSS, fresh worker)', unit: 'MB', runs: of('idleRssMb'), target: { text: '≤ 200 MB', met: (s) => s.median <= 200 } },
     { name: `Orders worker memory, peak over ${PACE_ORDERS} orders (VmHWM)`, unit: 'MB', runs: of('peakRssMb'), target: { text: '≤ 300 MB', met: (s) => s.median <= 300 } },
     { name: 'Stack traces off: time per order beyond designed delays (mean)', unit: 's', runs: of('overheadMs', lean).map((ms) => ms / 1000) },

@@ -26,6 +26,12 @@ export interface WorkerAtPace {
   serverCpuMsPerOrder: number | undefined;
   /** The embedded database's, likewise (undefined with DATABASE_URL: another machine's CPU). */
   databaseCpuMsPerOrder: number | undefined;
+  /**
+   * This process's, likewise: the key-checking gateway that relays every call of the orders worker lives in
+   * it, as in `npm start`'s launcher (the bench's own client, starting the orders and awaiting them, adds
+   * 1–2 ms an order: measured with ORDER_DEMO_GATEWAY=false).
+   */
+  gatewayCpuMsPerOrder: number;
   /** VmRSS of the freshly started worker, settled, before the orders. */
   idleRssMb: number | undefined;
   /** VmHWM over the run. */
@@ -48,11 +54,13 @@ export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeSc
   const workerCpu = cpuPerOrder(pid, orders);
   const serverCpu = cpuPerOrder(ls.serverPid(), orders);
   const databaseCpu = cpuPerOrder(ls.stack.supervisor.child('database')?.pid, orders);
+  const gatewayCpu = cpuPerOrder(process.pid, orders);
   const handles = await startOrders(ls.client, ls.config.taskQueue, orders, { timeScale, humanWaitSeconds: 1 }, ['HappyPath']);
   await ls.client.connection.withDeadline(Date.now() + 300_000, () => Promise.all(handles.map((o) => o.handle.result())));
   const cpuMsPerOrder = workerCpu()!;
   const serverCpuMsPerOrder = serverCpu();
   const databaseCpuMsPerOrder = databaseCpu();
+  const gatewayCpuMsPerOrder = gatewayCpu()!;
   const peakRssMb = statusMb(pid, 'VmHWM');
   const figures = await Promise.all(
     handles.map(async (o) => orderFigures(JSON.parse(historyToJSON(await o.handle.fetchHistory())) as JsonHistory)),
@@ -66,6 +74,7 @@ export async function measureWorkerAtPace(ls: LocalStack, orders: number, timeSc
     cpuMsPerOrder,
     serverCpuMsPerOrder,
     databaseCpuMsPerOrder,
+    gatewayCpuMsPerOrder,
     idleRssMb,
     peakRssMb,
   };
