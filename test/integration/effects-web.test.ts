@@ -82,7 +82,8 @@ describe.each(ENGINES)('Effects panel and Warehouse page on %s', (engine) => {
       };
     });
     held = { opened, started: () => (holding = true) };
-    const handle = await workers.startOrder('HappyPath');
+    // Slower than the tests' usual pace: the stream's first view must come before the order ends, even on a busy machine.
+    const handle = await workers.startOrder('HappyPath', { TimeScale: 0.3 });
     const orderId = orderIdOf(handle.workflowId)!;
     const confirmed = (html: string) => testid(html, 'effect-message-confirmation') !== undefined;
     let progressWhileHeld = 0;
