@@ -94,9 +94,10 @@ export async function createOrdersWorker(options: OrdersWorkerOptions): Promise<
     crashWorker: options.crashWorker,
   });
   const check = connectionCheck(connection, namespace);
+  const WorkerClass = workerClass(config.worker.tuning);
   const factory = (code: Awaited<ReturnType<BundleProvider>>, deployment?: WorkerDeploymentOptions) => async (): Promise<Worker> => {
     await check();
-    return workerClass(config.worker.tuning).create({
+    return WorkerClass.create({
       connection,
       namespace,
       taskQueue: config.taskQueue,

@@ -45,13 +45,14 @@ export async function createShippingWorker(options: ShippingWorkerOptions): Prom
   const all = createActivities({ logger, hooks: options.activityHooks, systems: options.systems });
   const workflowBundle = options.workflowBundle ?? (await bundleFromSource(logger)('shipping'));
   const check = connectionCheck(connection, namespace);
+  const WorkerClass = workerClass(config.worker.tuning);
   const kept = await keepRunning({
     name: 'Shipping worker',
     logger,
     explain: (err) => failureCause(err, options.lastPollFailure),
     create: async () => {
       await check();
-      return workerClass(config.worker.tuning).create({
+      return WorkerClass.create({
         connection,
         namespace,
         taskQueue: config.nexus.taskQueue,

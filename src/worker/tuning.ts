@@ -39,7 +39,7 @@ type CreatorArgs = Parameters<(typeof Worker)['createWorkflowCreator']>;
  *   in-process mode 4,294,967,295 ms (it detects no deadlock there), and Node starts and joins a thread for
  *   each timed call: 6,700 calls for 200 orders took 3.0–3.4 s of the main thread with it, 0.8 s without.
  *   The cost of going without: a workflow stuck in a loop holds the process, as under the SDK's debug mode.
- * - Optionally no promise hook (`stackTraces: false`): the SDK records a source-mapped stack for every promise
+ * - Optionally no promise hook (`workflowStackTraces: false`): the SDK records a source-mapped stack for every promise
  *   workflow code creates, for the Web UI's Stack Trace tab; about 8 ms of CPU per order here. Without it the
  *   tab says "Workflow stack traces are not enabled on this worker"; failures keep their source-mapped stacks.
  *
